@@ -1,0 +1,1 @@
+"""fastscope's implementation. Nothing here is public API; see fastscope/__init__.py."""

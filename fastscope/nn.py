@@ -1,0 +1,3 @@
+"""``tf.nn``: convolution, bias, activations and pooling."""
+from fastscope._src.nn_ops import (avg_pool, bias_add, conv2d, max_pool, relu, relu6,  # noqa: F401
+                                   sigmoid, softmax, tanh)
