@@ -21,9 +21,11 @@ def _matmul_kernel(ctx, op, a, b):
     m = a.shape[-2] if a.ndim >= 2 else 1
     n = b.shape[-1] if b.ndim >= 2 else 1
     k = a.shape[-1] if a.ndim >= 2 else 1
+    nthreads = threads_for(2 * m * n * k, ctx.intra_threads, grain=GRAIN_GEMM,
+                           blas=a.ndim == 2 and b.ndim == 2)
     try:
         return _kernels.matmul(a, b, at["transpose_a"], at["transpose_b"], at["adjoint_a"],
-                               at["adjoint_b"], threads_for(2 * m * n * k, ctx.intra_threads, grain=GRAIN_GEMM, blas=a.ndim == 2 and b.ndim == 2))
+                               at["adjoint_b"], nthreads)
     except ValueError as e:
         raise ctx.errors.InvalidArgumentError(None, op, "Matrix size-incompatible: %s" % e) \
             from None

@@ -123,10 +123,11 @@ def _conv2d_kernel(ctx, op, x, w):
     from fastscope import _kernels
     from fastscope._src.threads import GRAIN_GEMM, threads_for
     a = op._attrs
+    work = 2 * x.size * w.shape[0] * w.shape[1] * w.shape[3]
+    nthreads = threads_for(work, ctx.intra_threads, grain=GRAIN_GEMM)
     try:
         return _kernels.conv2d(x, w, a["strides"], a["padding"], a["dilations"],
-                               a["data_format"], threads_for(2 * x.size * w.shape[-1] * w.shape[0] * w.shape[1],
-                                                             ctx.intra_threads, grain=GRAIN_GEMM))
+                               a["data_format"], nthreads)
     except ValueError as e:
         raise ctx.errors.InvalidArgumentError(None, op, str(e)) from None
 

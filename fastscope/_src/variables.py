@@ -73,10 +73,18 @@ def _check_assign(ctx, op, var_op, value):
                 "shape= %s" % (_ops._shape_str(want), list(np.shape(value))))
 
 
+# Ops whose outputs are fresh arrays nothing else holds: Assign may keep them
+# without a copy, so initialising a 1 GiB variable needs 1 GiB, not 2.
+FRESH_OUTPUT_OPS = frozenset(("RandomStandardNormal", "TruncatedNormal", "RandomUniform",
+                              "RandomUniformInt", "Fill", "Qr"))
+
+
 def _assign_kernel(ctx, op, ref, value):
     var_op = op._inputs[0]._op
     _check_assign(ctx, op, var_op, value)
-    value = np.array(value, dtype=var_op._outputs[0]._dtype.base_dtype._np, copy=True)
+    dtype = var_op._outputs[0]._dtype.base_dtype._np
+    fresh = op._inputs[1]._op._type in FRESH_OUTPUT_OPS and isinstance(value, np.ndarray)
+    value = np.asarray(value, dtype=dtype) if fresh else np.array(value, dtype=dtype, copy=True)
     ctx.values[var_op] = value
     return value
 
