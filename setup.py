@@ -42,7 +42,9 @@ extensions = [
     Extension("fastscope._kernels", ["fastscope/_kernels.pyx"],
               include_dirs=[numpy.get_include()],
               extra_compile_args=opt + omp_compile, extra_link_args=omp_link,
-              define_macros=macros),
+              define_macros=macros,
+              # the Philox/transform code lives in a header: rebuild (and ship it) with the .pyx
+              depends=["fastscope/_philox.h", "fastscope/_kernels.pxd"]),
 ]
 
 setup(
