@@ -935,7 +935,7 @@ def gather(params, indices, int nthreads=1):
     if ix.dtype != np.int32 and ix.dtype != np.int64:
         raise TypeError(f"gather: indices must be int32 or int64, got {ix.dtype}")
     p = np.ascontiguousarray(p)
-    ix = np.ascontiguousarray(ix)
+    ix = ix if ix.flags.c_contiguous else ix.copy()   # ascontiguousarray would make 0-d 1-d
     out = np.empty(ix.shape + p.shape[1:], dtype=p.dtype)
     cdef Py_ssize_t n = ix.size
     cdef int64_t nrows = p.shape[0]
