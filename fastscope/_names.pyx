@@ -6,6 +6,10 @@ only builtin dicts and strs and call no Python code, so each call runs under
 the GIL without interruption: two threads never receive the same name.
 """
 
+cdef extern from "pythread.h":
+    unsigned long PyThread_get_thread_ident()
+
+
 cdef class NameTable:
     """TensorFlow's ``Graph.unique_name`` counters for one graph.
 
@@ -14,9 +18,19 @@ cdef class NameTable:
     ``n_1`` later becomes ``n_1_1``.
     """
     cdef dict _in_use
+    cdef dict _journals   # thread ident -> [(key, previous count or None), ...]
 
     def __cinit__(self):
         self._in_use = {}
+        self._journals = {}
+
+    cdef inline void _set(self, str key, object value):
+        cdef list journal
+        if self._journals:
+            journal = self._journals.get(PyThread_get_thread_ident())
+            if journal is not None:
+                journal.append((key, self._in_use.get(key)))
+        self._in_use[key] = value
 
     cpdef str unique(self, str stack, str name, bint mark_as_used=True):
         """The unique form of ``stack/name`` (``name`` alone when stack is empty)."""
@@ -27,26 +41,50 @@ cdef class NameTable:
         cdef Py_ssize_t i = 0 if found is None else <Py_ssize_t>found
         cdef str base
         if mark_as_used:
-            in_use[key] = i + 1
+            self._set(key, i + 1)
         if i > 0:
             base = key
             while key in in_use:
                 key = "%s_%d" % (base, i)
                 i += 1
             if mark_as_used:
-                in_use[key] = 1
+                self._set(key, 1)
             full = "%s_%d" % (full, i - 1)
         return full
 
     cpdef bint is_used(self, str full_name):
         return full_name.lower() in self._in_use
 
-    cpdef dict snapshot(self):
-        """A copy of the counters, to restore after a failed creation."""
-        return dict(self._in_use)
+    cpdef Py_ssize_t begin(self):
+        """Starts (or nests) journaling this thread's name changes; returns a marker."""
+        cdef unsigned long ident = PyThread_get_thread_ident()
+        cdef list journal = self._journals.get(ident)
+        if journal is None:
+            self._journals[ident] = []
+            return 0
+        return len(journal)
 
-    cpdef void restore(self, dict saved):
-        self._in_use = saved
+    cpdef void commit(self, Py_ssize_t marker):
+        """Keeps the changes since ``marker``; the outermost commit stops journaling."""
+        if marker == 0:
+            self._journals.pop(PyThread_get_thread_ident(), None)
+
+    cpdef void rollback(self, Py_ssize_t marker):
+        """Undoes this thread's name changes since ``marker`` (others' are untouched)."""
+        cdef unsigned long ident = PyThread_get_thread_ident()
+        cdef list journal = self._journals.get(ident)
+        cdef Py_ssize_t i
+        if journal is None:
+            return
+        for i in range(len(journal) - 1, marker - 1, -1):
+            key, old = journal[i]
+            if old is None:
+                self._in_use.pop(key, None)
+            else:
+                self._in_use[key] = old
+        del journal[marker:]
+        if marker == 0:
+            del self._journals[ident]
 
 
 cpdef str join_scope(str scope, str name):
@@ -88,3 +126,71 @@ cdef class VarTable:
         if reuse is True:
             return (MISSING_DISALLOWED, None)
         return (MISSING_CREATE, None)
+
+
+cdef inline bint _valid_name(str name, bint in_scope):
+    """TensorFlow's op-name / scope-name regexes, without the regex engine.
+
+    Root: ``[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*``; inside a scope the first
+    character may also be ``_ \\ / > -``.
+    """
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c
+    for i, c in enumerate(name):
+        if ('A' <= c <= 'Z') or ('a' <= c <= 'z') or ('0' <= c <= '9') or c == '.':
+            continue
+        if c == '_' or c == '\\' or c == '/' or c == '>' or c == '-':
+            if i == 0 and not in_scope:
+                return False
+            continue
+        return False
+    return True
+
+
+cdef class NameScope:
+    """``Graph.name_scope(name)`` as a compiled context manager.
+
+    ``local`` is the graph's per-thread state (its ``name_stack`` attribute).
+    A name is uniquified; ``a/`` re-enters ``a`` as is; None or '' resets.
+    """
+    cdef NameTable table
+    cdef object local
+    cdef object name
+    cdef str old
+
+    def __cinit__(self, NameTable table, object local, object name):
+        self.table = table
+        self.local = local
+        self.name = name
+
+    def __enter__(self):
+        cdef str name
+        cdef str old = self.local.name_stack
+        cdef str new
+        cdef str returned
+        if self.name:
+            if not isinstance(self.name, str):
+                raise TypeError("name_scope name must be a string, got %r" % (self.name,))
+            name = self.name
+            if not _valid_name(name, len(old) > 0):
+                raise ValueError("'%s' is not a valid scope name" % name)
+            if name[len(name) - 1] == '/':
+                new = name[:len(name) - 1]
+                returned = name
+            else:
+                new = self.table.unique(old, name, True)
+                returned = new + "/"
+        else:
+            new = ""
+            returned = ""
+        self.old = old
+        self.local.name_stack = new
+        return returned
+
+    def __exit__(self, exc_type, exc, tb):
+        self.local.name_stack = self.old
+        return False
+
+
+cpdef bint valid_op_name(str name):
+    return len(name) > 0 and _valid_name(name, False)

@@ -12,6 +12,7 @@ operations and collections are shared by all threads of a graph.
 my_scope/Const:0
 """
 import contextlib
+import itertools
 import re
 import sys
 import threading
@@ -20,8 +21,6 @@ from fastscope import _names
 from fastscope._src import dtypes as _dtypes
 from fastscope._src.tensor_shape import TensorShape, as_shape
 
-_VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
-_VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
 _PKG_DIR = __file__.rsplit("/", 3)[0] + "/fastscope/"
 
 
@@ -199,7 +198,7 @@ class _ThreadState(threading.local):
     def __init__(self):
         self.name_stack = ""
         self.control_deps = []   # list of lists of ops
-        self.default_stack = []
+        self.journal = None      # [("op", op) | ("coll", name, value)] while a creation may fail
 
 
 class Graph:
@@ -223,7 +222,11 @@ class Graph:
         self._finalized = False
         self._seed = None
         self._last_id = 0
+        self._ids = itertools.count(1)
         self._graph_key = "grap-key-%d/" % id(self)
+        # Caches of the objects TF keeps in collections (('__varscope',), ('__variable_store',)).
+        self._scope_store = None
+        self._var_store = None
 
     # -- naming -----------------------------------------------------------------
     @property
@@ -237,29 +240,13 @@ class Graph:
         """TensorFlow's unique_name: ``name`` under the current name scope, made unique."""
         return self._names.unique(self._local.name_stack, name, mark_as_used)
 
-    @contextlib.contextmanager
     def name_scope(self, name):
-        """Enters a name scope: uniquified on re-entry, ``a/`` re-enters, None resets."""
-        local = self._local
-        if name:
-            if not isinstance(name, str):
-                raise TypeError("name_scope name must be a string, got %r" % (name,))
-            regex = _VALID_SCOPE_NAME if local.name_stack else _VALID_OP_NAME
-            if not regex.match(name):
-                raise ValueError("'%s' is not a valid scope name" % name)
-        old = local.name_stack
-        if not name:
-            new, returned = "", ""
-        elif name[-1] == "/":
-            new, returned = name[:-1], name
-        else:
-            new = self._names.unique(old, name, True)
-            returned = new + "/"
-        local.name_stack = new
-        try:
-            yield returned
-        finally:
-            local.name_stack = old
+        """Enters a name scope: uniquified on re-entry, ``a/`` re-enters, None resets.
+
+        Raises:
+          ValueError: a name that is not a valid scope name.
+        """
+        return _names.NameScope(self._names, self._local, name)
 
     # -- default graph ------------------------------------------------------------
     @contextlib.contextmanager
@@ -298,22 +285,31 @@ class Graph:
                 control_inputs=None, ref_inputs=()):
         """Creates and registers an op with full ``name`` (already unique).
 
-        ``out_specs`` is a list of (dtype, TensorShape).
+        ``out_specs`` is a list of (dtype, TensorShape). Registration uses only
+        operations that are atomic under the GIL (a counter, a dict store, a
+        list append), so threads may add ops concurrently without a lock.
         """
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
-        deps = self._local.control_deps
+        local = self._local
+        deps = local.control_deps
         if deps:
             extra = [o for group in deps for o in group]
             control_inputs = list(control_inputs or ()) + extra
         op = Operation(self, name, op_type, inputs, control_inputs or (), attrs or {}, kernel)
-        op._outputs = tuple(Tensor(op, i, dt, sh) for i, (dt, sh) in enumerate(out_specs))
+        if len(out_specs) == 1:
+            dt, sh = out_specs[0]
+            op._outputs = (Tensor(op, 0, dt, sh),)
+        elif out_specs:
+            op._outputs = tuple(Tensor(op, i, dt, sh) for i, (dt, sh) in enumerate(out_specs))
         op._ref_inputs = ref_inputs
-        with self._lock:
-            self._last_id += 1
-            op._id = self._last_id
-            self._ops[name] = op
-            self._op_list.append(op)
+        op._id = next(self._ids)
+        self._last_id = op._id
+        self._ops[name] = op
+        self._op_list.append(op)
+        journal = local.journal
+        if journal is not None:
+            journal.append(("op", op))
         return op
 
     def get_operations(self):
@@ -414,6 +410,9 @@ class Graph:
     def add_to_collection(self, name, value):
         with self._lock:
             self._collections.setdefault(name, []).append(value)
+        journal = self._local.journal
+        if journal is not None:
+            journal.append(("coll", name, value))
 
     def add_to_collections(self, names, value):
         names = (names,) if isinstance(names, str) else set(names)
@@ -450,21 +449,46 @@ class Graph:
 
     # -- checkpoints for failed creations -----------------------------------------------
     def _checkpoint(self):
-        """State to roll back to if a creation fails half-way (names, ops, collections)."""
-        return (self._names.snapshot(), len(self._op_list),
-                {k: len(v) for k, v in self._collections.items()})
+        """Starts recording this thread's additions (names, ops, collection entries).
+
+        Pair with ``_commit`` on success or ``_rollback`` on failure; nesting is
+        allowed. Only this thread's additions are undone, so a failed creation
+        never disturbs another thread building the same graph.
+        """
+        local = self._local
+        if local.journal is None:
+            local.journal = []
+        return self._names.begin(), len(local.journal)
+
+    def _commit(self, cp):
+        names_marker, marker = cp
+        self._names.commit(names_marker)
+        if marker == 0:
+            self._local.journal = None
 
     def _rollback(self, cp):
-        names, n_ops, coll_lens = cp
-        self._names.restore(names)
-        for op in self._op_list[n_ops:]:
-            self._ops.pop(op._name, None)
-        del self._op_list[n_ops:]
-        for k in list(self._collections):
-            if k not in coll_lens:
-                del self._collections[k]
-            else:
-                del self._collections[k][coll_lens[k]:]
+        names_marker, marker = cp
+        self._names.rollback(names_marker)
+        local = self._local
+        journal = local.journal or []
+        undo = journal[marker:]
+        del journal[marker:]
+        if marker == 0:
+            local.journal = None
+        with self._lock:
+            dead_ops = {id(e[1]) for e in undo if e[0] == "op"}
+            if dead_ops:
+                for e in undo:
+                    if e[0] == "op":
+                        self._ops.pop(e[1]._name, None)
+                self._op_list[:] = [o for o in self._op_list if id(o) not in dead_ops]
+            for e in reversed(undo):
+                if e[0] == "coll":
+                    coll = self._collections.get(e[1], [])
+                    for k in range(len(coll) - 1, -1, -1):
+                        if coll[k] is e[2]:
+                            del coll[k]
+                            break
 
 
 class _DefaultState(threading.local):
@@ -567,5 +591,4 @@ def get_collection_ref(key):
     return get_default_graph().get_collection_ref(key)
 
 
-def valid_op_name(name):
-    return bool(_VALID_OP_NAME.match(name))
+valid_op_name = _names.valid_op_name

@@ -191,14 +191,16 @@ class _ScopeStore(threading.local):
 
 
 def get_variable_scope_store(graph=None):
+    """The graph's per-thread scope store (kept, as in TF, in the ``('__varscope',)`` collection)."""
     g = graph or get_default_graph()
-    coll = g._collections.get(_VARSCOPESTORE_KEY)
-    if coll:
-        return coll[0]
+    store = g._scope_store
+    if store is not None:
+        return store
     with g._lock:
         coll = g.get_collection_ref(_VARSCOPESTORE_KEY)
         if not coll:
             coll.append(_ScopeStore())
+        g._scope_store = coll[0]
         return coll[0]
 
 

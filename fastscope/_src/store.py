@@ -15,7 +15,9 @@ from fastscope._src import dtypes as _dt
 from fastscope._src import ops as _ops
 from fastscope._src.graph import GraphKeys, Tensor, get_default_graph
 from fastscope._src.tensor_shape import TensorShape, as_shape
-from fastscope._src.variables import Variable, validate_sync_agg_trainable
+from fastscope._src.scopes import get_variable_scope_store
+from fastscope._src.variables import Variable, shape_key as _shape_key
+from fastscope._src.variables import validate_sync_agg_trainable
 
 _VARSTORE_KEY = ("__variable_store",)
 
@@ -141,6 +143,7 @@ class VariableStore:
             except BaseException:
                 g._rollback(cp)
                 raise
+            g._commit(cp)
             self._vars[name] = v
         return v
 
@@ -221,13 +224,14 @@ def default_initializer(name, dtype):
 def get_default_store(graph=None):
     """The graph's variable store (kept in the ``('__variable_store',)`` collection)."""
     g = graph or get_default_graph()
-    coll = g._collections.get(_VARSTORE_KEY)
-    if coll:
-        return coll[0]
+    store = g._var_store
+    if store is not None:
+        return store
     with g._lock:
         coll = g.get_collection_ref(_VARSTORE_KEY)
         if not coll:
             coll.append(VariableStore())
+        g._var_store = coll[0]
         return coll[0]
 
 
@@ -302,9 +306,22 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     ...     print(v1 is v2, v1.name)
     True foo/v:0
     """
-    from fastscope._src.scopes import get_variable_scope
-    return get_variable_scope().get_variable(
-        get_default_store(), name, shape=shape, dtype=dtype, initializer=initializer,
+    g = get_default_graph()
+    scope = (g._scope_store or get_variable_scope_store(g)).current_scope
+    store = g._var_store or get_default_store(g)
+    if (scope._reuse is not False and custom_getter is None and scope._custom_getter is None
+            and partitioner is None and synchronization is None
+            and (initializer is None or callable(initializer))):
+        # Reuse fast path: the variable exists and the request agrees with it. Anything
+        # else (a mismatch, a partitioned name, creation) takes the full path below,
+        # which raises TensorFlow's errors.
+        var = store._vars.get(scope._name + "/" + name if scope._name else name)
+        if var is not None and (shape is None or var._shape_key == _shape_key(shape)) and (
+                var._dtype._base is getattr(scope._dtype if dtype is None else dtype, "_base",
+                                            None)):
+            return var
+    return scope.get_variable(
+        store, name, shape=shape, dtype=dtype, initializer=initializer,
         regularizer=regularizer, trainable=trainable, collections=collections,
         caching_device=caching_device, partitioner=partitioner, validate_shape=validate_shape,
         use_resource=use_resource, custom_getter=custom_getter, constraint=constraint,

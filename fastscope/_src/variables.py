@@ -54,6 +54,16 @@ def validate_sync_agg_trainable(synchronization, aggregation, trainable, name):
     return synchronization, aggregation, trainable
 
 
+def shape_key(shape):
+    """A hashable exact form of a shape request (a tuple of ints), or None if not that simple."""
+    if type(shape) is list or type(shape) is tuple:
+        for d in shape:
+            if type(d) is not int:
+                return None
+        return tuple(shape)
+    return None
+
+
 # -- kernels: variable state lives in the run context's session -------------------------------------
 def _variable_kernel(ctx, op):
     try:
@@ -170,6 +180,7 @@ class Variable:
         except BaseException:
             g._rollback(cp)
             raise
+        g._commit(cp)
         self._graph = g
 
     def _build(self, g, initial_value, name, dtype, validate_shape, shape):
@@ -200,6 +211,8 @@ class Variable:
             self._variable = op._outputs[0]
             self._dtype = base._as_ref
             self._shape = var_shape
+            self._shape_key = (tuple(var_shape.as_list()) if var_shape.is_fully_defined()
+                               else False)
             self._initial_value = init
             self._init_op = _state_op(g, "Assign", g._names.unique(full, "Assign", True), self,
                                       init, _assign_kernel, {"validate_shape": validate_shape})
@@ -227,6 +240,8 @@ class Variable:
 
     def set_shape(self, shape):
         self._shape = self._shape.merge_with(shape)
+        self._shape_key = (tuple(self._shape.as_list()) if self._shape.is_fully_defined()
+                           else False)
 
     def value(self):
         """The ``V/read`` snapshot tensor."""
