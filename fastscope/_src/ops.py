@@ -196,7 +196,10 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
         else:
             raise TypeError("Too many elements provided. Needed at most %d, but received %d"
                             % (n, arr.size))
-    arr = np.ascontiguousarray(arr)
+    if not arr.flags.c_contiguous:
+        arr = arr.copy()   # (np.ascontiguousarray would turn a 0-d value into 1-d)
+    elif arr.flags.writeable and arr is value:
+        arr = arr.copy()   # the graph keeps its own read-only copy of a user's array
     arr.flags.writeable = False
     g = get_default_graph()
     dt = _dt.as_dtype(arr.dtype) if arr.dtype != object else _dt.string

@@ -385,8 +385,8 @@ class Session:
             raise ValueError("Cannot feed value %r to Tensor %s of dtype %s: %s"
                              % (value, t.name, dt.name, e)) from None
         if not t._shape.is_compatible_with(arr.shape):
-            raise ValueError("Cannot feed value of shape %r for Tensor %s, which has shape %r"
-                             % (arr.shape, t.name, str(t._shape)))
+            raise ValueError("Cannot feed value of shape %r for Tensor %s, which has shape %s"
+                             % (arr.shape, t.name, t._shape))
         return arr
 
     # -- lifecycle ---------------------------------------------------------------------------
