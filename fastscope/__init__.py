@@ -41,6 +41,9 @@ from fastscope._src.initializers import (constant_initializer, glorot_normal_ini
                                          random_normal_initializer, random_uniform_initializer,
                                          truncated_normal_initializer,
                                          variance_scaling_initializer, zeros_initializer)
+from fastscope._src.partitioning import (create_partitioned_variables,
+                                        fixed_size_partitioner, min_max_variable_partitioner,
+                                        variable_axis_size_partitioner)
 from fastscope._src.session import (ConfigProto, GPUOptions, InteractiveSession, RunMetadata,
                                     RunOptions, Session, get_default_session)
 from fastscope import errors, initializers, nn, random  # noqa: E402
