@@ -1,0 +1,200 @@
+"""Kernel benchmarks: matmul, conv2d, random fills against numpy/scipy, PyTorch, TensorFlow.
+
+Every row times fastscope and its peers interleaved in one process (medians).
+PyTorch and TensorFlow are imported lazily; when absent, the row says so.
+Thread counts: each row names the threads given to every contestant (torch via
+torch.set_num_threads; numpy/scipy use their BLAS default, noted; TensorFlow's
+intra-op pool is fixed at start-up, noted).
+"""
+import os
+import time
+
+import numpy as np
+
+from bench._harness import Row, time_interleaved
+
+
+def _settle():
+    # Not timed: lets the previous contestant's idle worker threads (OpenBLAS
+    # spins ~2^28 cycles, OpenMP pools spin too) go to sleep, so they do not
+    # steal one of the two cores from the next contestant.
+    time.sleep(0.1)
+
+
+def _timed(cases, repeats, max_seconds):
+    """time_interleaved with enough calls per block (~40 ms) that a block
+    measures throughput, not the wake-up of a pool that _settle put to sleep."""
+    fn = cases["fastscope"]
+    fn()
+    t0 = time.perf_counter()
+    fn()
+    number = int(max(1, min(100, 0.04 / max(time.perf_counter() - t0, 1e-6))))
+    return time_interleaved(cases, repeats=repeats, number=number, max_seconds=max_seconds,
+                            setup=_settle)
+
+
+def _torch():
+    try:
+        import torch
+        return torch
+    except ImportError:
+        return None
+
+
+def _tf():
+    try:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import tensorflow as tf
+        return tf
+    except ImportError:
+        return None
+
+
+def _with_torch_threads(torch, n, fn):
+    def call():
+        torch.set_num_threads(n)
+        return fn()
+    return call
+
+
+def _missing(torch, tf):
+    out = []
+    if torch is None:
+        out.append("torch not installed")
+    if tf is None:
+        out.append("tensorflow not installed")
+    return "; ".join(out)
+
+
+def bench_matmul(quick, torch, tf):
+    from fastscope import _kernels as K
+    rows = []
+    core, _ = K.blas_info()
+    for n in ((256, 1024) if quick else (256, 512, 1024, 2048)):
+        rng = np.random.default_rng(n)
+        a = rng.standard_normal((n, n)).astype(np.float32)
+        b = rng.standard_normal((n, n)).astype(np.float32)
+        cases = {"fastscope": lambda: K.matmul(a, b, nthreads=2), "numpy": lambda: a @ b}
+        if torch is not None:
+            ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+            cases["torch"] = _with_torch_threads(torch, 2, lambda: torch.mm(ta, tb))
+        if tf is not None:
+            fa, fb = tf.constant(a), tf.constant(b)
+            cases["tensorflow"] = lambda: tf.linalg.matmul(fa, fb).numpy()
+        t = _timed(cases, repeats=7 if n < 2048 else 5, max_seconds=8)
+        gf = 2 * n ** 3 / t["fastscope"] / 1e9
+        rows.append(Row("matmul", f"float32 {n}x{n} @ {n}x{n}, 2 threads", t.pop("fastscope"), t,
+                        goal=">=0.95x best peer" if n >= 1024 else "",
+                        note=f"{gf:.0f} GFLOP/s; OpenBLAS core {core}; " + _missing(torch, tf)))
+    return rows
+
+
+CONV_SHAPES = [  # (batch, H, W, Cin, k, Cout, stride, padding)
+    (1, 224, 224, 3, 7, 64, 2, "SAME"), (8, 56, 56, 64, 3, 64, 1, "SAME"),
+    (32, 28, 28, 128, 3, 128, 1, "SAME"), (8, 14, 14, 256, 3, 256, 1, "SAME"),
+    (1, 32, 32, 32, 5, 32, 1, "VALID"), (16, 32, 32, 32, 5, 32, 1, "SAME"),
+]
+
+
+def bench_conv2d(quick, torch, tf):
+    from fastscope import _kernels as K
+    rows = []
+    for nthreads in ((2,) if quick else (1, 2)):
+        for shp in CONV_SHAPES:
+            nb, h, w, c, k, o, s, pad = shp
+            rng = np.random.default_rng(h * c)
+            x = rng.standard_normal((nb, h, w, c)).astype(np.float32)
+            f = rng.standard_normal((k, k, c, o)).astype(np.float32)
+            cases = {"fastscope": lambda: K.conv2d(x, f, (s, s), pad, nthreads=nthreads)}
+            if torch is not None:
+                xt = torch.from_numpy(x).permute(0, 3, 1, 2)       # NCHW view of NHWC memory:
+                ft = torch.from_numpy(f).permute(3, 2, 0, 1).contiguous()   # channels_last
+                ft = ft.to(memory_format=torch.channels_last)
+                oh, ow = K.conv2d_output_shape(x.shape, f.shape, (s, s), pad)[1:3]
+                if pad == "SAME":
+                    ph = max((oh - 1) * s + k - h, 0)
+                    pw = max((ow - 1) * s + k - w, 0)
+                else:
+                    ph = pw = 0
+                fn = torch.nn.functional
+
+                def tconv(xt=xt, ft=ft, ph=ph, pw=pw, s=s):
+                    xi = xt
+                    if ph % 2 or pw % 2:   # TF's SAME pads the extra row/column at the end
+                        xi = fn.pad(xi, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2))
+                        return fn.conv2d(xi, ft, stride=s)
+                    return fn.conv2d(xi, ft, stride=s, padding=(ph // 2, pw // 2))
+                cases["torch"] = _with_torch_threads(torch, nthreads, tconv)
+            if tf is not None:
+                xf, ff = tf.constant(x), tf.constant(f)
+                cases["tensorflow"] = lambda xf=xf, ff=ff, s=s, pad=pad: tf.nn.conv2d(
+                    xf, ff, s, pad).numpy()
+            t = _timed(cases, repeats=5, max_seconds=6)
+            flops = 2 * nb * np.prod(K.conv2d_output_shape(x.shape, f.shape, (s, s), pad)[1:]) \
+                * k * k * c
+            note = f"{flops / t['fastscope'] / 1e9:.0f} GFLOP/s"
+            if tf is not None:
+                note += "; tensorflow uses its default intra-op threads"
+            miss = _missing(torch, tf)
+            rows.append(Row("conv2d", f"{nb}x{h}x{w}x{c} k{k} o{o} s{s} {pad}, {nthreads} thr",
+                            t.pop("fastscope"), t,
+                            goal=">= tensorflow, gmean >=0.9x torch channels_last",
+                            note=note + ("; " + miss if miss else "")))
+    return rows
+
+
+def bench_random(quick, torch, tf):
+    from fastscope import _kernels as K
+    rows = []
+    for n in ((10 ** 7,) if quick else (10 ** 7, 10 ** 8)):
+        out = np.empty(n, np.float32)
+        tout = torch.empty(n, dtype=torch.float32) if torch is not None else None
+        pcg = np.random.Generator(np.random.PCG64(1))
+        philox = np.random.Generator(np.random.Philox(1))
+        for dist, goal in ((K.NORMAL, ">=3x best peer"), (K.UNIFORM, ">=2x best peer")):
+            name = "normal" if dist == K.NORMAL else "uniform"
+            if dist == K.NORMAL:
+                peers = {"numpy": lambda: pcg.standard_normal(out=out, dtype=np.float32),
+                         "numpy-philox": lambda: philox.standard_normal(out=out, dtype=np.float32)}
+                if torch is not None:
+                    peers["torch"] = _with_torch_threads(torch, 2, lambda: tout.normal_())
+                if tf is not None:
+                    peers["tensorflow"] = lambda: tf.random.normal((n,)).numpy()
+            else:
+                peers = {"numpy": lambda: pcg.random(out=out, dtype=np.float32),
+                         "numpy-philox": lambda: philox.random(out=out, dtype=np.float32)}
+                if torch is not None:
+                    peers["torch"] = _with_torch_threads(torch, 2, lambda: tout.uniform_())
+                if tf is not None:
+                    peers["tensorflow"] = lambda: tf.random.uniform((n,)).numpy()
+            for nthreads in (2, 1):
+                cases = {"fastscope": lambda d=dist, nt=nthreads: K.random_fill(
+                    out, 42, 0, d, 0.0, 1.0, nthreads=nt)}
+                cases.update(peers)
+                t = _timed(cases, repeats=7 if n <= 10 ** 7 else 3, max_seconds=10)
+                rate = n / t["fastscope"] / 1e6
+                rows.append(Row("random", f"{name} float32 n={n:.0e}, {nthreads} thr",
+                                t.pop("fastscope"), t, goal=goal if nthreads == 2 else "",
+                                note=f"{rate:.0f} M/s; torch 2 thr; numpy 1 thr; "
+                                + _missing(torch, tf)))
+    return rows
+
+
+def run(quick=False) -> list:
+    """All kernel rows; quick mode (about a minute) trims sizes and thread counts."""
+    torch, tf = _torch(), _tf()
+    rows = []
+    rows += bench_random(quick, torch, tf)
+    rows += bench_matmul(quick, torch, tf)
+    rows += bench_conv2d(quick, torch, tf)
+    return rows
+
+
+if __name__ == "__main__":
+    import argparse
+    import sys
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from bench._harness import render
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    print(render(run(quick=ap.parse_args().quick)))
