@@ -20,6 +20,7 @@ import threading
 import numpy as np
 
 from fastscope._src import errors as _errors
+from fastscope._src import executor as _executor
 from fastscope._src.graph import Operation, Tensor, get_default_graph
 
 _STATE_READERS = frozenset(("VariableV2", "Assign", "AssignAdd", "AssignSub"))
@@ -114,7 +115,7 @@ def _resolve_fetch(graph, f):
 # -- plans -----------------------------------------------------------------------------------------
 class _Plan:
     __slots__ = ("template", "feed_slots", "steps", "fetch_slots", "copy_fetch", "build",
-                 "single")
+                 "single", "parallel")
 
 
 def _needs_copy(t):
@@ -186,6 +187,7 @@ def _compile(targets, fed, build, single):
     plan.copy_fetch = [isinstance(t, Tensor) and _needs_copy(t) for t in targets]
     plan.build = build
     plan.single = single
+    plan.parallel = _executor.analyse(steps, plan.fetch_slots)
     return plan
 
 
@@ -316,7 +318,10 @@ class Session:
         vals = list(plan.template)
         for s, v in zip(plan.feed_slots, feed_vals):
             vals[s] = v
-        _execute(self, plan, vals)
+        if plan.parallel is None:
+            _execute(self, plan, vals)
+        else:
+            _executor.execute(self, plan, vals)
         results = []
         for s, copy in zip(plan.fetch_slots, plan.copy_fetch):
             if s < 0:
