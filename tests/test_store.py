@@ -118,3 +118,11 @@ def test_threads_build_one_graph_without_duplicate_names():
     with g.as_default():
         assert len(tf.global_variables()) == 4 * 200 + 50
         assert [v.name for v in made[2][:2]] == ["t2/v0:0", "t2/v1:0"]
+
+
+def test_successful_creations_stop_journaling():
+    g = tf.get_default_graph()
+    tf.get_variable("plain", [2])
+    tf.get_variable("parted", [8, 2], partitioner=tf.fixed_size_partitioner(2))
+    tf.Variable(1.0)
+    assert g._local.journal is None

@@ -568,6 +568,7 @@ def get_partitioned_variable(store, req):
                 store._vars.pop(n, None)
             g._rollback(cp)
             raise
+        g._commit(cp)
         store._partitioned_vars[name] = pv
     return pv
 
