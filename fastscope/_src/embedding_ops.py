@@ -1,0 +1,210 @@
+"""``tf.nn.embedding_lookup`` over a tensor, a list of shards or a PartitionedVariable.
+
+TensorFlow builds a dozen ops for a sharded lookup (DynamicPartition, one
+Gather per shard, ParallelDynamicStitch, Reshape); fastscope builds one op that
+does the same arithmetic in a single kernel, and gives its output the name
+TensorFlow's final op has (``embedding_lookup/Identity`` for one shard,
+``embedding_lookup/Reshape_1`` for several). Rows are copied by the compiled
+``_kernels.gather`` (no GIL held) where it is available.
+
+Ids are assigned to shards as TensorFlow does: ``"mod"`` puts id ``i`` in
+shard ``i % n`` at row ``i // n``; ``"div"`` splits ``[0, total)`` into
+contiguous ranges, the first ``total % n`` one id larger (the split of a
+PartitionedVariable, so ``"div"`` reads a partitioned variable as if it were
+whole).
+
+>>> import fastscope as tf
+>>> with tf.Graph().as_default():
+...     params = tf.constant([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]])
+...     print(tf.Session().run(tf.nn.embedding_lookup(params, [2, 0])).tolist())
+[[4.0, 5.0], [0.0, 1.0]]
+"""
+import numpy as np
+
+from fastscope._src import dtypes as _dt
+from fastscope._src import errors as _errors
+from fastscope._src import ops as _ops
+from fastscope._src.graph import graph_of
+from fastscope._src.partitioning import PartitionedVariable
+from fastscope._src.tensor_shape import TensorShape, unknown_shape
+
+_ID_DTYPES = (_dt.int16, _dt.int32, _dt.int64)
+
+
+def _gather_rows(ctx, op, table, rows):
+    """``table[rows]`` (rows already checked to be in range)."""
+    from fastscope import _kernels
+    gather = getattr(_kernels, "gather", None)
+    if gather is None or table.dtype == object or table.ndim == 0:
+        return np.take(table, rows, axis=0)
+    from fastscope._src.threads import GRAIN_GATHER, threads_for
+    row_bytes = table.itemsize * (table[0].size if table.shape[0] else 0)
+    nthreads = threads_for(row_bytes * rows.size, ctx.intra_threads, grain=GRAIN_GATHER)
+    try:
+        return gather(np.ascontiguousarray(table), np.ascontiguousarray(rows), nthreads)
+    except IndexError as e:
+        raise _errors.InvalidArgumentError(None, op, "gather: %s" % e) from e
+
+
+def _bad_id(op, flat, pos, total, extra=""):
+    raise _errors.InvalidArgumentError(
+        None, op, "indices[%d] = %d is not in [0, %d)%s" % (pos, int(flat[pos]), total, extra))
+
+
+def _assign_shards(op, flat, sizes, strategy):
+    """(shard of each id, row inside that shard) as TensorFlow assigns them."""
+    n = len(sizes)
+    total = int(sum(sizes))
+    bad = np.flatnonzero((flat < 0) | (flat >= total))
+    if bad.size:
+        _bad_id(op, flat, int(bad[0]), total,
+                " (embedding_lookup over %d shards with %d rows in all, partition_strategy=%r)"
+                % (n, total, strategy))
+    if strategy == "mod":
+        return flat % n, flat // n
+    per = total // n
+    extras = total % n
+    if per == 0:
+        return flat, np.zeros_like(flat)
+    shard = np.maximum(flat // (per + 1), (flat - extras) // per)
+    row = np.where(shard < extras, flat % (per + 1), (flat - extras) % per)
+    return shard, row
+
+
+def _clip_rows(x, max_norm):
+    """TensorFlow's clip_by_norm of each embedding (over all but the first axis)."""
+    axes = tuple(range(1, x.ndim))
+    l2sum = np.sum(x * x, axis=axes, keepdims=True, dtype=x.dtype)
+    pos = l2sum > 0
+    l2norm = np.where(pos, np.sqrt(np.where(pos, l2sum, 1)), l2sum).astype(x.dtype)
+    clip = np.asarray(max_norm, dtype=x.dtype)
+    return ((x * clip) / np.maximum(l2norm, clip)).astype(x.dtype, copy=False)
+
+
+def _make_kernel(strategy, max_norm):
+    def kernel(ctx, op, ids, *tables):
+        ids = np.asarray(ids)
+        flat = ids.reshape(-1).astype(np.int64, copy=False)
+        if len(tables) == 1:
+            table = tables[0]
+            rows = table.shape[0]
+            bad = np.flatnonzero((flat < 0) | (flat >= rows))
+            if bad.size:
+                _bad_id(op, flat, int(bad[0]), rows)
+            out = _gather_rows(ctx, op, table, flat)
+        else:
+            sizes = [t.shape[0] for t in tables]
+            tails = {t.shape[1:] for t in tables}
+            if len(tails) != 1:
+                raise _errors.InvalidArgumentError(
+                    None, op, "embedding_lookup: shards have different row shapes: %s"
+                    % sorted(tails))
+            shard, row = _assign_shards(op, flat, sizes, strategy)
+            out = np.empty((flat.size,) + tables[0].shape[1:], dtype=tables[0].dtype)
+            for s, table in enumerate(tables):
+                where = np.flatnonzero(shard == s)
+                if not where.size:
+                    continue
+                local = row[where]
+                over = np.flatnonzero(local >= table.shape[0])
+                if over.size:
+                    pos = int(where[over[0]])
+                    _bad_id(op, flat, pos, int(sum(sizes)),
+                            ": it maps to row %d of shard %d, which has %d rows "
+                            "(partition_strategy=%r)" % (int(local[over[0]]), s, table.shape[0],
+                                                         strategy))
+                out[where] = _gather_rows(ctx, op, table, local)
+        if max_norm is not None:
+            out = _clip_rows(out, max_norm)
+        return out.reshape(ids.shape + out.shape[1:])
+    return kernel
+
+
+def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_indices=True,
+                     max_norm=None):
+    """Looks up rows ``ids`` in ``params`` (``tf.nn.embedding_lookup``).
+
+    Args:
+      params: a tensor or variable, a list of them (shards of one table, equal row
+        shapes), or a PartitionedVariable.
+      ids: int32/int64 ids of any shape.
+      partition_strategy: ``"mod"`` or ``"div"`` (used with more than one shard).
+      name: the name scope (default ``embedding_lookup``).
+      validate_indices: accepted and ignored, as in TensorFlow (ids are always checked).
+      max_norm: if set, each embedding with a larger L2 norm is scaled down to it.
+
+    Returns:
+      A tensor of shape ``ids.shape + params.shape[1:]`` and params' dtype.
+
+    Raises:
+      ValueError: no params, an unknown strategy, or shards of different row shapes.
+      TypeError: non-integer ids or shards of different dtypes.
+      InvalidArgumentError (at run time): an id outside the table, naming the id.
+
+    >>> import fastscope as tf
+    >>> with tf.Graph().as_default():
+    ...     pv = tf.get_variable("e", initializer=tf.constant([[0.], [1.], [2.], [3.], [4.]]),
+    ...                          partitioner=tf.fixed_size_partitioner(2))
+    ...     out = tf.nn.embedding_lookup(pv, [[4, 1]], partition_strategy="div")
+    ...     s = tf.Session(); _ = s.run(tf.global_variables_initializer())
+    ...     print(out.shape, s.run(out).tolist())
+    (1, 2, 1) [[[4.0], [1.0]]]
+    """
+    if params is None:
+        raise ValueError("params must be specified")
+    if isinstance(params, (list, tuple)) and not params:
+        raise ValueError("Length of params is currently 0. Need at least one param.")
+    if isinstance(params, PartitionedVariable):
+        params = list(params)
+    if not isinstance(params, (list, tuple)):
+        params = [params]
+    params = list(params)
+    g = graph_of(params + [ids])
+    with g.as_default(), g.name_scope(name or "embedding_lookup") as scope:
+        tables = [_ops.convert_to_tensor(p, name="params") for p in params]
+        for t in tables[1:]:
+            if t.dtype.base_dtype is not tables[0].dtype.base_dtype:
+                raise TypeError("embedding_lookup: all params must have the same dtype, got %s"
+                                % ", ".join(x.dtype.base_dtype.name for x in tables))
+        ids_t = _ops.convert_to_tensor(ids, name="ids")
+        if ids_t.dtype.base_dtype not in _ID_DTYPES:
+            raise TypeError("Value passed to parameter 'indices' has DataType %s not in list of "
+                            "allowed values: int16, int32, int64" % ids_t.dtype.base_dtype.name)
+        n = len(tables)
+        if n > 1 and partition_strategy not in ("mod", "div"):
+            raise ValueError("Unrecognized partition strategy: " + str(partition_strategy)
+                             + ".Must be one of either `mod` or `div`.")
+        tail = _row_shape(tables, scope)
+        shape = ids_t.shape.concatenate(tail) if tail is not None else unknown_shape()
+        if n == 1:
+            out_name = "Identity"
+        else:
+            out_name = "clip_by_norm" if max_norm is not None else "Reshape_1"
+        kernel = _make_kernel(partition_strategy, max_norm)
+        op = g._add_op("EmbeddingLookup", _ops.op_name(g, out_name, out_name),
+                       (ids_t,) + tuple(tables), [(tables[0].dtype.base_dtype, shape)],
+                       {"partition_strategy": partition_strategy, "max_norm": max_norm,
+                        "num_shards": n}, kernel)
+        return op._outputs[0]
+
+
+def _row_shape(tables, scope):
+    tail = None
+    for t in tables:
+        if t.shape.ndims is None:
+            continue
+        if t.shape.ndims == 0:
+            raise ValueError("embedding_lookup: params must have rank at least 1, got a scalar "
+                             "%s (in %s)" % (t.name, scope))
+        this = TensorShape(t.shape.dims[1:])
+        if tail is None:
+            tail = this
+        elif not tail.is_compatible_with(this):
+            raise ValueError("embedding_lookup: shards have different row shapes %s and %s"
+                             % (tail, this))
+        else:
+            tail = tail.merge_with(this)
+    return tail
+
+
+__all__ = ["embedding_lookup"]
