@@ -544,6 +544,10 @@ def get_partitioned_variable(store, req):
     g = get_default_graph()
     with g._lock:
         cp = g._checkpoint()
+        # A nested checkpoint taken while the journal is still empty gets marker 0 and its
+        # commit would end our journal; an entry of our own keeps the shards' ops undoable.
+        if g._local.journal is not None:
+            g._local.journal.append(("mark", None))
         made = []
         try:
             shards = []
@@ -575,9 +579,10 @@ def get_partitioned_variable(store, req):
 
 def _shard_initializer(g, shard_name, init, dtype, offset, shape):
     """(initializer, shape, dtype) for one shard, as TensorFlow slices value initialisers."""
-    if init is None or callable(init) and not isinstance(init, Tensor):
-        return init, shape, dtype
+    # TensorFlow opens this name scope for every shard, whatever the initializer.
     with g.name_scope(shard_name + "/PartitionedInitializer"):
+        if init is None or callable(init) and not isinstance(init, Tensor):
+            return init, shape, dtype
         if isinstance(init, Tensor):
             return slice_tensor(init, offset, shape), None, init.dtype.base_dtype
         value = _ops.convert_to_tensor(init, dtype=dtype)
