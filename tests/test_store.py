@@ -126,3 +126,23 @@ def test_successful_creations_stop_journaling():
     tf.get_variable("parted", [8, 2], partitioner=tf.fixed_size_partitioner(2))
     tf.Variable(1.0)
     assert g._local.journal is None
+
+
+def test_failing_regularizer_rolls_back_the_whole_variable():
+    tf.get_variable("first", [1])   # the stores exist before the baseline
+    before = _state()
+
+    def bad(w):
+        raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"):
+        tf.get_variable("r", [2], regularizer=bad)
+    assert _state() == before
+    assert tf.get_default_graph()._local.journal is None
+
+
+def test_read_value_is_a_plain_tensor():
+    v = tf.Variable(1.0, name="rv")
+    r = v.read_value() + 1.0
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(r) == 2.0

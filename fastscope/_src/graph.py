@@ -452,29 +452,36 @@ class Graph:
         """Starts recording this thread's additions (names, ops, collection entries).
 
         Pair with ``_commit`` on success or ``_rollback`` on failure; nesting is
-        allowed. Only this thread's additions are undone, so a failed creation
-        never disturbs another thread building the same graph.
+        allowed (a depth count decides when journaling ends). Only this thread's
+        additions are undone, so a failed creation never disturbs another thread.
         """
         local = self._local
         if local.journal is None:
             local.journal = []
+            local.depth = 0
+        local.depth += 1
         return self._names.begin(), len(local.journal)
 
+    def _end(self):
+        local = self._local
+        local.depth -= 1
+        if local.depth == 0:
+            self._names.commit(0)
+            local.journal = None
+
     def _commit(self, cp):
-        names_marker, marker = cp
-        self._names.commit(names_marker)
-        if marker == 0:
-            self._local.journal = None
+        self._end()
 
     def _rollback(self, cp):
         names_marker, marker = cp
-        self._names.rollback(names_marker)
         local = self._local
+        self._names.rollback(names_marker)
+        if local.depth > 1:
+            self._names.begin()   # keep journaling for the enclosing checkpoint
         journal = local.journal or []
         undo = journal[marker:]
         del journal[marker:]
-        if marker == 0:
-            local.journal = None
+        self._end()
         with self._lock:
             dead_ops = {id(e[1]) for e in undo if e[0] == "op"}
             if dead_ops:

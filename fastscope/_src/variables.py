@@ -249,7 +249,10 @@ class Variable:
 
     def read_value(self):
         """A new read of the variable (``read_N`` in the current name scope)."""
-        return _ops.identity(self._variable, name="read")
+        g = self._graph
+        op = g._add_op("Identity", _ops.op_name(g, "read", "read"), (self._variable,),
+                       [(self._dtype.base_dtype, self._shape)], None, _read_kernel)
+        return op._outputs[0]
 
     def initialized_value(self):
         with self._graph.control_dependencies([self._init_op]):
