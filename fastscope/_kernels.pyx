@@ -468,6 +468,8 @@ _INT_MAX = 2 ** 31 - 1
 def _batch_offsets(x, batch):
     """Byte offset of each (broadcast) batch item of x, flattened row-major."""
     nb = len(batch)
+    if nb == 0:   # a plain 2-D product: one item at offset 0
+        return np.zeros(1, dtype=np.int64)
     offs = np.zeros((1,) * nb, dtype=np.int64)
     lead = nb - (x.ndim - 2)
     for d in range(x.ndim - 2):
@@ -550,7 +552,8 @@ def matmul(a, b, bint transpose_a=False, bint transpose_b=False, bint adjoint_a=
                          f"{list(b.shape)} (inner dimensions {ka} and {kb} differ; "
                          f"transpose/adjoint a: {opa}, b: {opb})")
     try:
-        batch = tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
+        batch = () if a.ndim == 2 and b.ndim == 2 else tuple(
+            np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
     except ValueError:
         raise ValueError(f"matmul: batch dimensions of In[0] {list(a.shape)} and In[1] "
                          f"{list(b.shape)} do not broadcast") from None

@@ -192,23 +192,9 @@ def _compile(targets, fed, build, single):
 
 
 def _execute(session, plan, vals):
-    for kernel, op, ins, outs in plan.steps:
-        if kernel is None:
-            raise _errors.InvalidArgumentError(None, op, "Op %s of type %s cannot be run"
-                                               % (op._name, op._type))
-        try:
-            if len(outs) == 1:
-                vals[outs[0]] = kernel(session, op, *[None if i < 0 else vals[i] for i in ins])
-            else:
-                res = kernel(session, op, *[None if i < 0 else vals[i] for i in ins])
-                for s, r in zip(outs, res or ()):
-                    vals[s] = r
-        except _errors.OpError:
-            raise
-        except (ValueError, TypeError, IndexError, ArithmeticError, MemoryError) as e:
-            cls = _errors.ResourceExhaustedError if isinstance(e, MemoryError) else \
-                _errors.InvalidArgumentError
-            raise cls(None, op, "%s: %s" % (type(e).__name__, e)) from e
+    run_step = _executor.run_step
+    for step in plan.steps:
+        run_step(session, step, vals)
 
 
 # -- sessions ----------------------------------------------------------------------------------------

@@ -7,9 +7,13 @@ CPUs this process may run on. Small work runs on one thread, because starting
 threads costs more than it saves (thresholds measured on a 2-core AVX-512
 machine; see GRAIN_*).
 
+OMP_NUM_THREADS and the CPU set are read once per process (as OpenMP itself
+does), so a kernel call pays no environment or syscall look-up.
+
 >>> threads_for(10)
 1
 """
+import functools
 import os
 
 # Work (in the unit each kernel's caller passes) below which a second thread
@@ -25,6 +29,7 @@ GRAIN_GATHER = 1 << 20
 DEFAULT_GRAIN = GRAIN_RANDOM
 
 
+@functools.lru_cache(maxsize=None)
 def _parse_omp_env():
     # OMP_NUM_THREADS may be a nesting list ("4,2"); the first level is ours.
     value = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
@@ -35,6 +40,7 @@ def _parse_omp_env():
     return n if n > 0 else None
 
 
+@functools.lru_cache(maxsize=None)
 def _available_cpus():
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -66,6 +72,7 @@ def resolve_threads(requested=None) -> int:
     return _available_cpus()
 
 
+@functools.lru_cache(maxsize=None)
 def openmp_enabled() -> bool:
     """Whether the compiled kernels can run their own parallel loops."""
     from fastscope import _kernels
