@@ -158,3 +158,16 @@ def test_config_proto_threads_are_used():
     with tf.Session(config=cfg) as sess:
         assert sess.intra_threads == 1
         assert sess.run(tf.constant(2.0) * 2.0) == 4.0
+
+
+def test_run_time_shape_errors_use_tensorflow_words():
+    a = tf.placeholder(tf.float32, [None, None])
+    b = tf.placeholder(tf.float32, [None, None])
+    feed = {a: np.ones((2, 3)), b: np.ones((3, 2))}
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"^Incompatible shapes: \[2, 3\] vs. \[3, 2\]"):
+            sess.run(a + b, feed)
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"^Matrix size-incompatible: "
+                                                                 r"In\[0\]: \[2, 3\]"):
+            sess.run(tf.matmul(a, a), {a: np.ones((2, 3))})

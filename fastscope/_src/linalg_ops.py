@@ -27,8 +27,7 @@ def _matmul_kernel(ctx, op, a, b):
         return _kernels.matmul(a, b, at["transpose_a"], at["transpose_b"], at["adjoint_a"],
                                at["adjoint_b"], nthreads)
     except ValueError as e:
-        raise ctx.errors.InvalidArgumentError(None, op, "Matrix size-incompatible: %s" % e) \
-            from None
+        raise ctx.errors.InvalidArgumentError(None, op, str(e)) from None
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,

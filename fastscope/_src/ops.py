@@ -345,7 +345,12 @@ _COMPARISONS = {"Less", "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqu
 
 def _make_binary_kernel(fn):
     def kernel(ctx, op, x, y):
-        return fn(x, y)
+        try:
+            return fn(x, y)
+        except ValueError:
+            raise ctx.errors.InvalidArgumentError(
+                None, op, "Incompatible shapes: %s vs. %s"
+                % (list(np.shape(x)), list(np.shape(y)))) from None
     return kernel
 
 
