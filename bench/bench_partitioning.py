@@ -52,12 +52,13 @@ def _worker(lib, rows, shards, threads):
 
 
 def _spawn(lib, rows, shards, threads, python):
-    env = dict(os.environ, PYTHONPATH=_REPO + os.pathsep + os.environ.get("PYTHONPATH", ""),
-               TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS=str(threads))
-    code = ("import bench.bench_partitioning as b; b._worker(%r, %d, %d, %d)"
-            % (lib, rows, shards, threads))
+    # As in bench/run.py: the repository only provides ``bench`` (appended last), so the
+    # worker imports the installed fastscope, never the uncompiled source tree.
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS=str(threads))
+    code = ("import sys; sys.path.append(%r); import bench.bench_partitioning as b; "
+            "b._worker(%r, %d, %d, %d)" % (_REPO, lib, rows, shards, threads))
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env,
-                         cwd=_REPO, timeout=600)
+                         cwd=os.path.abspath(os.sep), timeout=600)
     if out.returncode != 0:
         raise RuntimeError("%s worker failed: %s" % (lib, out.stderr[-2000:]))
     return json.loads(out.stdout.strip().splitlines()[-1])
