@@ -187,5 +187,6 @@ cdef inline bint _parallel_ok(int nthreads) noexcept nogil:
 # The kernels, one file per family (textually included: one extension module).
 include "_k_random.pxi"
 include "_k_matmul.pxi"
+include "_k_small.pxi"
 include "_k_conv.pxi"
 include "_k_gather.pxi"

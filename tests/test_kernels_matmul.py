@@ -156,3 +156,51 @@ def test_gather_type_errors():
         K.gather(np.array([object()] * 3), np.array([0], np.int32))
     with pytest.raises(ValueError):
         K.gather(np.float32(1), np.array([0], np.int32))
+
+
+# -- the small 2-D path (matmul_small) ------------------------------------------------------------
+def _small_operand(rng, shape, dtype, layout):
+    if layout == "c":
+        return rng.standard_normal(shape).astype(dtype)
+    if layout == "f":
+        return np.asfortranarray(rng.standard_normal(shape).astype(dtype))
+    if layout == "strided":
+        big = rng.standard_normal((shape[0] * 2, shape[1] * 3)).astype(dtype)
+        return big[::2, ::3]
+    return rng.standard_normal(shape).astype(dtype)[::-1, ::-1]  # negative strides
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["c", "f", "strided", "reversed"])
+@pytest.mark.parametrize("m,n,k", [(1, 1, 1), (2, 2, 2), (3, 5, 7), (16, 16, 16), (0, 3, 2),
+                                   (3, 0, 2), (4, 3, 0), (1, 64, 64)])
+@pytest.mark.parametrize("ta,tb", [(False, False), (True, False), (False, True), (True, True)])
+def test_matmul_small_matches_float64_reference(dtype, layout, m, n, k, ta, tb):
+    rng = np.random.default_rng(m * 100 + n * 10 + k)
+    a = _small_operand(rng, (k, m) if ta else (m, k), dtype, layout)
+    b = _small_operand(rng, (n, k) if tb else (k, n), dtype, layout)
+    out = K.matmul_small(a, b, ta, tb)
+    ref = (a.T if ta else a).astype(np.float64) @ (b.T if tb else b).astype(np.float64)
+    assert out is not None and out.dtype == dtype and out.shape == (m, n)
+    assert out.flags.c_contiguous
+    np.testing.assert_allclose(out, ref, rtol=1e-5 if dtype == np.float32 else 1e-12,
+                               atol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+@pytest.mark.parametrize("a,b", [
+    (np.ones((2, 3), np.float32), np.ones((2, 3), np.float32)),        # inner dims differ
+    (np.ones((2, 2), np.float32), np.ones((2, 2), np.float64)),        # dtypes differ
+    (np.ones((2, 2), np.int32), np.ones((2, 2), np.int32)),            # not a float
+    (np.ones((2, 2), np.complex64), np.ones((2, 2), np.complex64)),
+    (np.ones((1, 2, 2), np.float32), np.ones((1, 2, 2), np.float32)),  # batched
+    (np.ones((17, 17), np.float32), np.ones((17, 17), np.float32)),    # above the size limit
+    ([[1.0]], [[1.0]]),                                                # not arrays
+])
+def test_matmul_small_declines_what_the_general_path_handles(a, b):
+    assert K.matmul_small(a, b) is None
+
+
+def test_matmul_small_declines_unaligned_strides():
+    raw = np.zeros(4 * 4 + 1, np.uint8)[1:].view(np.float32).reshape(2, 2)
+    odd = np.lib.stride_tricks.as_strided(raw, (2, 2), (8, 3))
+    assert K.matmul_small(odd, odd) is None

@@ -16,8 +16,13 @@ _MATMUL_TYPES = (_dt.float16, _dt.float32, _dt.float64, _dt.int32, _dt.int64, _d
 
 def _matmul_kernel(ctx, op, a, b):
     from fastscope import _kernels
-    from fastscope._src.threads import GRAIN_GEMM, threads_for
     at = op._attrs
+    # real dtypes only reach matmul_small, so adjoint is transpose there
+    small = _kernels.matmul_small(a, b, at["transpose_a"] or at["adjoint_a"],
+                                  at["transpose_b"] or at["adjoint_b"])
+    if small is not None:
+        return small
+    from fastscope._src.threads import GRAIN_GEMM, threads_for
     m = a.shape[-2] if a.ndim >= 2 else 1
     n = b.shape[-1] if b.ndim >= 2 else 1
     k = a.shape[-1] if a.ndim >= 2 else 1
