@@ -46,7 +46,7 @@ from fastscope._src.partitioning import (create_partitioned_variables,
                                         variable_axis_size_partitioner)
 from fastscope._src.session import (ConfigProto, GPUOptions, InteractiveSession, RunMetadata,
                                     RunOptions, Session, get_default_session)
-from fastscope import errors, initializers, nn, random  # noqa: E402
+from fastscope import errors, initializers, nn, random, summary  # noqa: E402
 
 newaxis = None
 __version__ = "0.1.0"

@@ -29,7 +29,7 @@ def test_sharing_across_name_scopes():
     assert v.name == v1.name == "var_scope/var:0"
 
 
-def test_scoping_function_names_and_values():
+def test_scoping_function_names_and_values(tmp_path):
     def scoping(fn, scope1, scope2, vals):
         with fn(scope1):
             a = tf.Variable(vals[0], name="a")
@@ -46,5 +46,10 @@ def test_scoping_function_names_and_values():
     assert names2 == ["scope_name", "scope_name/a:0", "b:0", "scope_name/c:0",
                       "scope_name/res/res:0"]
     with tf.Session() as sess:
+        writer = tf.summary.FileWriter(str(tmp_path / "logs"), sess.graph)
         sess.run(tf.global_variables_initializer())
         assert sess.run([d1, d2]) == [5, 5]
+        writer.close()
+    (event_file,) = (tmp_path / "logs").iterdir()
+    assert event_file.name.startswith("events.out.tfevents.")
+    assert b"scope_vars/res/res" in event_file.read_bytes()   # the graph TensorBoard draws
