@@ -5,6 +5,7 @@ Every row times fastscope and its peers in the same process, interleaved
 median of the repeats, so a noisy neighbour hurts all columns alike. Ratios are
 peer_time / fastscope_time: above 1 means fastscope is faster.
 """
+import gc
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -40,6 +41,10 @@ def time_interleaved(cases: Dict[str, Callable[[], object]], repeats: int = 7,
       number: calls per timing (the time is divided by it).
       setup: called before every timed block (not timed).
       max_seconds: stop adding rounds once this much wall time is spent (at least 3 rounds).
+
+    The garbage collector runs (untimed) before every timed block, so that one
+    case's garbage (TensorFlow's graphs are large and cyclic) is not collected on
+    another case's clock.
     """
     for fn in cases.values():
         if setup:
@@ -51,6 +56,7 @@ def time_interleaved(cases: Dict[str, Callable[[], object]], repeats: int = 7,
         for label, fn in cases.items():
             if setup:
                 setup()
+            gc.collect()
             t0 = time.perf_counter()
             for _ in range(number):
                 fn()
