@@ -117,18 +117,38 @@ enum { FS_ISA_GENERIC = 0, FS_ISA_AVX2 = 1, FS_ISA_AVX512 = 2 };
 /* Largest MR * NR of the table below (edge-tile buffer). */
 #define FS_TILE_MAX 512
 
+/* A is read in place (not packed) when C has at most this many column panels:
+ * each MR-row slice of A then serves so few tiles that packing it would cost
+ * about as much as the FMAs (a convolution's im2col GEMM: n = 32..128). */
+#ifndef FS_DIRECT_MAX_NR
+#define FS_DIRECT_MAX_NR 4
+#endif
+
+/* Per-core L2 the direct mode's B block may fill half of. */
+#define FS_GEMM_L2_BYTES (1 << 20)
+
 /* Prefetch distance of the packed B stream, in k steps. */
 #define FS_PF_K 8
 
-/* The micro-kernel: C[0:MR, 0:NV*W] (+)= Apanel (kc x MR, k-major) . Bpanel
- * (kc x NV*W). `acc` = 0 stores, 1 adds to what C holds. */
-#define FS_DEFINE_UKERNEL(ISA, T, MR, NV)                                         \
-    FS_TGT_##ISA static void fs_uk_##ISA##_##T(int64_t kc, const T *restrict a,   \
-                                               const T *restrict b, T *restrict c, \
-                                               int64_t ldc, int acc) {             \
+/* A's addressing in the micro-kernel: "packed" reads an MR-row panel packed
+ * k-major (a[i], then a += MR); "direct" reads MR rows of a row-major op(A) in
+ * place (a[i * lda], then a += 1), which saves packing A where it would not be
+ * reused enough to pay for it (few columns in C). */
+#define FS_AELEM_packed(i) a[(i)]
+#define FS_ASTEP_packed(MR) (MR)
+#define FS_AELEM_direct(i) a[(i) * lda]
+#define FS_ASTEP_direct(MR) 1
+
+/* The micro-kernel: C[0:MR, 0:NV*W] (+)= A (MR rows, kc deep) . Bpanel
+ * (kc x NV*W, packed). `acc` = 0 stores, 1 adds to what C holds. */
+#define FS_DEFINE_UKERNEL(ISA, T, MR, NV, AM)                                     \
+    FS_TGT_##ISA static void fs_uk_##ISA##_##T##_##AM(                            \
+            int64_t kc, const T *restrict a, int64_t lda, const T *restrict b,    \
+            T *restrict c, int64_t ldc, int acc) {                                 \
         typedef FSV(ISA, T, V) V;                                                  \
         enum { W = FSV(ISA, T, W), NR = (NV) * FSV(ISA, T, W) };                   \
         V r[MR][NV];                                                               \
+        (void)lda;                                                                 \
         FS_PRAGMA(GCC unroll 32)                                                   \
         for (int i = 0; i < (MR); i++) {                                           \
             __builtin_prefetch(c + i * ldc, 1, 3);                                 \
@@ -139,17 +159,19 @@ enum { FS_ISA_GENERIC = 0, FS_ISA_AVX2 = 1, FS_ISA_AVX512 = 2 };
         FS_PRAGMA(GCC unroll 4)                                                    \
         for (int64_t p = 0; p < kc; p++) {                                         \
             V bv[NV];                                                              \
-            __builtin_prefetch(b + FS_PF_K * NR, 0, 3);                            \
             FS_PRAGMA(GCC unroll 8)                                                \
-            for (int j = 0; j < (NV); j++) bv[j] = FSV(ISA, T, LOAD)(b + j * W);   \
+            for (int j = 0; j < (NV); j++) {                                       \
+                __builtin_prefetch(b + FS_PF_K * NR + j * W, 0, 3);                \
+                bv[j] = FSV(ISA, T, LOAD)(b + j * W);                              \
+            }                                                                      \
             FS_PRAGMA(GCC unroll 32)                                               \
             for (int i = 0; i < (MR); i++) {                                       \
-                V av = FSV(ISA, T, SET1)(a[i]);                                    \
+                V av = FSV(ISA, T, SET1)(FS_AELEM_##AM(i));                        \
                 FS_PRAGMA(GCC unroll 8)                                            \
                 for (int j = 0; j < (NV); j++)                                     \
                     r[i][j] = FSV(ISA, T, FMA)(av, bv[j], r[i][j]);                \
             }                                                                      \
-            a += (MR);                                                             \
+            a += FS_ASTEP_##AM(MR);                                                \
             b += NR;                                                               \
         }                                                                          \
         FS_PRAGMA(GCC unroll 32)                                                   \
@@ -184,7 +206,9 @@ enum { FS_ISA_GENERIC = 0, FS_ISA_AVX2 = 1, FS_ISA_AVX512 = 2 };
 #define FS_GEMM_VARIANTS_X86(X)
 #endif
 
-#define FS_UK_INSTANCE(ISA, T, MR, NV, KC, MC, NB) FS_DEFINE_UKERNEL(ISA, T, MR, NV)
+#define FS_UK_INSTANCE(ISA, T, MR, NV, KC, MC, NB)                                 \
+    FS_DEFINE_UKERNEL(ISA, T, MR, NV, packed)                                      \
+    FS_DEFINE_UKERNEL(ISA, T, MR, NV, direct)
 FS_GEMM_VARIANTS(FS_UK_INSTANCE)
 
 /* ---- run-time ISA choice ------------------------------------------------ */
@@ -246,9 +270,9 @@ static int64_t fs_cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 /* ---- the driver, per type ----------------------------------------------- */
 
 #define FS_DEFINE_GEMM(T)                                                          \
-typedef void (*fs_uk_##T##_fn)(int64_t, const T *, const T *, T *, int64_t, int);  \
+typedef void (*fs_uk_##T##_fn)(int64_t, const T *, int64_t, const T *, T *, int64_t, int); \
 typedef struct {                                                                   \
-    fs_uk_##T##_fn kern;                                                           \
+    fs_uk_##T##_fn kern, kern_direct;                                              \
     int mr, nr;                                                                    \
     int64_t kc, mc, nb;                                                            \
 } fs_cfg_##T;                                                                      \
@@ -258,7 +282,8 @@ typedef struct {                                                                
     int64_t m, n, k, rsa, csa, rsb, csb, ldc;                                      \
     const T *a, *b;                                                                \
     T *c;                                                                          \
-    T *ablk;                     /* shared packed A block */                       \
+    T *ablk;                     /* shared packed A block (unless direct) */       \
+    int direct;                  /* A read in place: row-major, few columns in C */ \
     int64_t kc, mc;              /* block sizes used (balanced) */                 \
     int failed;                                                                    \
 } fs_job_##T;                                                                      \
@@ -314,18 +339,21 @@ static void fs_pack_b_##T(const fs_job_##T *J, int64_t j0, int64_t p0, int64_t k
     }                                                                              \
 }                                                                                  \
                                                                                    \
-/* One MR x NR tile; edge tiles are computed into a buffer and copied. */          \
-static inline void fs_tile_##T(const fs_job_##T *J, const T *ap, const T *bp,      \
-                               int64_t i0, int64_t j0, int64_t kc, int acc) {      \
+/* One MR x NR tile from A rows at `ap` (a packed panel, or op(A) itself with row
+ * stride lda when `direct`); edge tiles are computed into a buffer and copied. */ \
+static inline void fs_tile_##T(const fs_job_##T *J, const T *ap, int direct,       \
+                               const T *bp, int64_t i0, int64_t j0, int64_t kc,    \
+                               int acc) {                                          \
     const int MR = J->cfg.mr, NR = J->cfg.nr;                                      \
+    fs_uk_##T##_fn kern = direct ? J->cfg.kern_direct : J->cfg.kern;               \
     T *c = J->c + i0 * J->ldc + j0;                                                \
     int64_t rows = J->m - i0, cols = J->n - j0;                                    \
     if (rows >= MR && cols >= NR) {                                                \
-        J->cfg.kern(kc, ap, bp, c, J->ldc, acc);                                   \
+        kern(kc, ap, J->rsa, bp, c, J->ldc, acc);                                  \
         return;                                                                    \
     }                                                                              \
-    T tmp[FS_TILE_MAX] __attribute__((aligned(64)));                                   \
-    J->cfg.kern(kc, ap, bp, tmp, NR, 0);                                           \
+    T tmp[FS_TILE_MAX] __attribute__((aligned(64)));                               \
+    kern(kc, ap, J->rsa, bp, tmp, NR, 0);                                          \
     if (rows > MR) rows = MR;                                                      \
     if (cols > NR) cols = NR;                                                      \
     for (int64_t i = 0; i < rows; i++)                                             \
@@ -337,12 +365,16 @@ static void fs_gemm_body_##T(fs_job_##T *J, int tid, int nt) {                  
     const int MR = J->cfg.mr, NR = J->cfg.nr;                                      \
     const int64_t m = J->m, n = J->n, k = J->k;                                    \
     const int64_t npn = fs_cdiv(n, NR);                                            \
-    /* thread grid: split column panels if there are enough, else rows */          \
-    const int tn = npn >= nt ? nt : 1, tm = npn >= nt ? 1 : nt;                    \
+    const int direct = J->direct;                                                  \
+    /* thread grid: split column panels if there are enough (and A is shared),   \
+     * else rows (each thread then packs all of the few columns itself) */        \
+    const int tn = (npn >= nt && !direct) ? nt : 1, tm = nt / tn;                  \
     const int it_n = tid % tn, it_m = tid / tn;                                    \
     const int64_t jp0 = npn * it_n / tn, jp1 = npn * (it_n + 1) / tn;               \
     const int64_t nbp = J->cfg.nb / NR;    /* column panels per B block */         \
-    T *bblk = (T *)fs_gemm_scratch(1, (size_t)(nbp * NR * J->kc) * sizeof(T));     \
+    /* private: a B block, and (direct) one packed A panel for the ragged end */   \
+    T *bblk = (T *)fs_gemm_scratch(1, (size_t)((nbp * NR + MR) * J->kc) * sizeof(T)); \
+    T *atail = bblk + nbp * NR * J->kc;                                            \
     int ok = bblk != NULL;                                                         \
     if (nt > 1) {                                                                  \
         FS_PRAGMA(omp atomic)                                                      \
@@ -355,29 +387,42 @@ static void fs_gemm_body_##T(fs_job_##T *J, int tid, int nt) {                  
     for (int64_t ic = 0; ic < m; ic += J->mc) {                                    \
         const int64_t mc = m - ic < J->mc ? m - ic : J->mc;                        \
         const int64_t npm = fs_cdiv(mc, MR);                                       \
+        const int64_t ip0 = npm * it_m / tm, ip1 = npm * (it_m + 1) / tm;           \
         for (int64_t pc = 0; pc < k; pc += J->kc) {                                \
             const int64_t kc = k - pc < J->kc ? k - pc : J->kc;                    \
-            if (nt > 1) { FS_PRAGMA(omp barrier) }                                 \
-            for (int64_t ip = npm * tid / nt; ip < npm * (tid + 1) / nt; ip++)     \
-                fs_pack_a_##T(J, ic + ip * MR, pc, kc, J->ablk + ip * MR * kc);    \
-            if (nt > 1) { FS_PRAGMA(omp barrier) }                                 \
-            const int64_t ip0 = npm * it_m / tm, ip1 = npm * (it_m + 1) / tm;       \
+            if (!direct) {                                                         \
+                if (nt > 1) { FS_PRAGMA(omp barrier) }                             \
+                for (int64_t ip = npm * tid / nt; ip < npm * (tid + 1) / nt; ip++) \
+                    fs_pack_a_##T(J, ic + ip * MR, pc, kc, J->ablk + ip * MR * kc); \
+                if (nt > 1) { FS_PRAGMA(omp barrier) }                             \
+            }                                                                      \
             for (int64_t jb = jp0; jb < jp1; jb += nbp) {                          \
                 const int64_t je = jb + nbp < jp1 ? jb + nbp : jp1;                \
                 for (int64_t jp = jb; jp < je; jp++)                               \
                     fs_pack_b_##T(J, jp * NR, pc, kc, bblk + (jp - jb) * NR * kc); \
-                for (int64_t ip = ip0; ip < ip1; ip++)                             \
+                for (int64_t ip = ip0; ip < ip1; ip++) {                           \
+                    const int64_t i0 = ic + ip * MR;                               \
+                    const T *ap;                                                   \
+                    int dir = direct && i0 + MR <= m;                              \
+                    if (dir) {                                                     \
+                        ap = J->a + i0 * J->rsa + pc;                              \
+                    } else if (direct) {                                           \
+                        fs_pack_a_##T(J, i0, pc, kc, atail);                       \
+                        ap = atail;                                                \
+                    } else {                                                       \
+                        ap = J->ablk + ip * MR * kc;                               \
+                    }                                                              \
                     for (int64_t jp = jb; jp < je; jp++)                           \
-                        fs_tile_##T(J, J->ablk + ip * MR * kc,                     \
-                                    bblk + (jp - jb) * NR * kc, ic + ip * MR,      \
+                        fs_tile_##T(J, ap, dir, bblk + (jp - jb) * NR * kc, i0,    \
                                     jp * NR, kc, pc > 0);                          \
+                }                                                                  \
             }                                                                      \
         }                                                                          \
     }                                                                              \
 }                                                                                  \
                                                                                    \
 static fs_cfg_##T fs_gemm_cfg_##T(int isa) {                                        \
-    fs_cfg_##T cfg = {0, 0, 0, 0, 0, 0};                                           \
+    fs_cfg_##T cfg = {0, 0, 0, 0, 0, 0, 0};                                           \
     FS_GEMM_VARIANTS(FS_CFG_CASE_##T)                                              \
     return cfg;                                                                    \
 }                                                                                  \
@@ -401,8 +446,18 @@ static int fs_gemm_##T(int64_t m, int64_t n, int64_t k,                         
     /* balanced blocks: k in equal slices of at most KC, m likewise (MR-aligned) */ \
     J.kc = fs_cdiv(k, fs_cdiv(k, J.cfg.kc));                                       \
     J.mc = fs_cdiv(fs_cdiv(m, fs_cdiv(m, J.cfg.mc)), J.cfg.mr) * J.cfg.mr;         \
-    J.ablk = (T *)fs_gemm_scratch(0, (size_t)(J.mc * J.kc) * sizeof(T));           \
-    if (J.ablk == NULL) return -1;                                                 \
+    J.direct = csa == 1 && n <= FS_DIRECT_MAX_NR * J.cfg.nr;                       \
+    if (J.direct) {                                                                \
+        /* no A block to keep in L2: the whole depth in one slice when the B     \
+         * block still fits in half of it (C is then written once) */            \
+        int64_t kmax = (int64_t)(FS_GEMM_L2_BYTES / 2 / sizeof(T)) / (fs_cdiv(n, J.cfg.nr) * J.cfg.nr); \
+        if (kmax > J.cfg.kc) J.kc = fs_cdiv(k, fs_cdiv(k, kmax));                  \
+        J.mc = m;                                                                  \
+        J.ablk = NULL;                                                             \
+    } else {                                                                       \
+        J.ablk = (T *)fs_gemm_scratch(0, (size_t)(J.mc * J.kc) * sizeof(T));       \
+        if (J.ablk == NULL) return -1;                                             \
+    }                                                                              \
     /* at most one thread per MR x NR tile */                                      \
     int64_t tiles = fs_cdiv(m, J.cfg.mr) * fs_cdiv(n, J.cfg.nr);                   \
     if (nthreads > tiles) nthreads = (int)tiles;                                   \
@@ -431,7 +486,8 @@ static int fs_gemm_##T(int64_t m, int64_t n, int64_t k,                         
 #define FS_ISA_ID_avx512 FS_ISA_AVX512
 #define FS_CFG_CASE(ISA, T, MR, NV, KC, MC, NB)                                    \
     if (isa == FS_ISA_ID_##ISA) {                                                  \
-        cfg.kern = fs_uk_##ISA##_##T;                                              \
+        cfg.kern = fs_uk_##ISA##_##T##_packed;                                     \
+        cfg.kern_direct = fs_uk_##ISA##_##T##_direct;                              \
         cfg.mr = (MR);                                                             \
         cfg.nr = (NV) * FSV(ISA, T, W);                                            \
         cfg.kc = (KC);                                                             \

@@ -42,10 +42,13 @@ cdef int _gemm_mode = _gemm_mode_from_env()
 # auto mode: the own kernel needs AVX2+FMA at least (the portable C kernel is
 # slower than any BLAS), and a product big enough that packing pays off.
 cdef bint _gemm_cpu_ok = fs_gemm_cpu_isa() >= 1
-# Crossover, measured on the 2-core Zen 5 (bench-style timing, own kernel vs
-# OpenBLAS Haswell/SkylakeX): see _own_gemm.
-cdef double _OWN_GEMM_MIN_MNK = 48.0 ** 3
-cdef int _OWN_GEMM_MIN_DIM = 8
+# Crossover, measured on the 2-core Zen 5 (1 and 2 threads, own kernel vs
+# OpenBLAS Haswell): the own kernel is ahead from about 48^3 (0.9x BLAS's
+# time at 48^3, 0.7x at 64^3, 0.5x at 1000x32x64) and level at 32^3; with
+# n < 16 most of an AVX-512 register tile (32 columns) would be padding.
+cdef double _OWN_GEMM_MIN_MNK = 40.0 ** 3
+cdef int _OWN_GEMM_MIN_M = 8
+cdef int _OWN_GEMM_MIN_N = 16
 
 
 def gemm_info():
@@ -76,7 +79,7 @@ def _force_gemm_isa(isa):
 cdef inline bint _own_gemm(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k) noexcept nogil:
     if _gemm_mode != GEMM_AUTO:
         return _gemm_mode == GEMM_OWN
-    return (_gemm_cpu_ok and m >= _OWN_GEMM_MIN_DIM and n >= _OWN_GEMM_MIN_DIM
+    return (_gemm_cpu_ok and m >= _OWN_GEMM_MIN_M and n >= _OWN_GEMM_MIN_N
             and <double>m * n * k >= _OWN_GEMM_MIN_MNK)
 
 

@@ -43,7 +43,8 @@ def rand(shape, dtype, seed=0):
     return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
 
 
-# (m, n, k) around the register tiles (MR 14/6/4, NR 32/16/8), KC (384) and MC
+# (m, n, k) around the register tiles (MR 14/6/4, NR 32/16/8), KC (384) and MC;
+# row-major A with n <= 4 NR is read in place ("direct"), other shapes packed
 SHAPES = [(0, 5, 3), (5, 0, 3), (4, 3, 0), (1, 1, 1), (1, 7, 13), (13, 1, 7), (7, 13, 31),
           (14, 32, 1), (15, 33, 2), (31, 33, 255), (33, 31, 257), (28, 64, 385),
           (255, 257, 33), (6, 1025, 17), (1025, 9, 40), (97, 100, 769)]
@@ -92,8 +93,9 @@ def test_own_gemm_packs_any_layout_and_transpose(isa, dtype, la, lb, ta, tb):
 
 @pytest.mark.parametrize("nthreads", [1, 2, 3])
 def test_own_gemm_crosses_the_row_block(isa, nthreads):
-    # more rows than one shared A block (MC = 2048 for AVX-512), k over two KC slices
-    a, b = rand((2100, 400), np.float32, 5), rand((400, 40), np.float32, 6)
+    # more rows than one shared A block (MC = 2048 for AVX-512), k over two KC
+    # slices, and enough columns (> 4 NR) that A is packed rather than read in place
+    a, b = rand((2100, 400), np.float32, 5), rand((400, 150), np.float32, 6)
     check(K.matmul(a, b, nthreads=nthreads), a, b)
 
 
