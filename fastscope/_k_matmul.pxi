@@ -162,6 +162,18 @@ cdef int _matmul_own(char* a, char* b, real_t* c, const int64_t* oa, const int64
     return failed
 
 
+def _empty_aligned(shape, dtype):
+    """np.empty, but the data starts on a 64-byte boundary (numpy only promises 16), so
+    the GEMM's full-vector stores into C rows do not straddle cache lines (~4% at 2048)."""
+    dtype = np.dtype(dtype)
+    cdef Py_ssize_t nbytes = dtype.itemsize
+    for d in shape:
+        nbytes *= d
+    cdef cnp.ndarray buf = np.empty(nbytes + 64, np.uint8)
+    cdef Py_ssize_t off = (-<Py_ssize_t><uintptr_t>cnp.PyArray_DATA(buf)) & 63
+    return buf[off:off + nbytes].view(dtype).reshape(shape)
+
+
 def _own_operand(x, str op):
     """(x or an aligned copy, row stride, column stride) of op(x), in elements."""
     cdef Py_ssize_t isz = x.itemsize
@@ -339,7 +351,8 @@ def matmul(a, b, bint transpose_a=False, bint transpose_b=False, bint adjoint_a=
     except ValueError:
         raise ValueError(f"matmul: batch dimensions of In[0] {list(a.shape)} and In[1] "
                          f"{list(b.shape)} do not broadcast") from None
-    out = np.empty(batch + (m, n), dtype=a.dtype)
+    own = a.dtype.kind == "f" and _own_gemm(m, n, ka)
+    out = _empty_aligned(batch + (m, n), a.dtype) if own else np.empty(batch + (m, n), a.dtype)
     if out.size == 0:
         return out
     if ka == 0:
@@ -352,7 +365,7 @@ def matmul(a, b, bint transpose_a=False, bint transpose_b=False, bint adjoint_a=
         return _matmul_int_wrapper(a, b, opa != "N", opb != "N", out, batch, nb, nthreads)
     if max(m, n, ka) > _INT_MAX:
         raise ValueError(f"matmul: dimensions ({m}, {n}, {ka}) exceed BLAS's 32-bit range")
-    if a.dtype.kind == "f" and _own_gemm(m, n, ka):
+    if own:
         return _matmul_real_own(a, b, opa, opb, out, batch, nb, m, n, ka, nthreads)
     a, ta, lda = _blas_operand(a, opa)
     b, tb, ldb = _blas_operand(b, opb)
