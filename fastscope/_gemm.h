@@ -113,6 +113,11 @@ enum { FS_ISA_GENERIC = 0, FS_ISA_AVX2 = 1, FS_ISA_AVX512 = 2 };
 #endif
 
 #define FS_PRAGMA(x) _Pragma(#x)
+#ifdef _OPENMP
+#define FS_OMP(x) FS_PRAGMA(omp x)
+#else
+#define FS_OMP(x)
+#endif
 
 /* Largest MR * NR of the table below (edge-tile buffer). */
 #define FS_TILE_MAX 512
@@ -377,9 +382,9 @@ static void fs_gemm_body_##T(fs_job_##T *J, int tid, int nt) {                  
     T *atail = bblk + nbp * NR * J->kc;                                            \
     int ok = bblk != NULL;                                                         \
     if (nt > 1) {                                                                  \
-        FS_PRAGMA(omp atomic)                                                      \
+        FS_OMP(atomic)                                                      \
         J->failed += !ok;                                                          \
-        FS_PRAGMA(omp barrier)                                                     \
+        FS_OMP(barrier)                                                     \
     } else {                                                                       \
         J->failed += !ok;                                                          \
     }                                                                              \
@@ -391,10 +396,10 @@ static void fs_gemm_body_##T(fs_job_##T *J, int tid, int nt) {                  
         for (int64_t pc = 0; pc < k; pc += J->kc) {                                \
             const int64_t kc = k - pc < J->kc ? k - pc : J->kc;                    \
             if (!direct) {                                                         \
-                if (nt > 1) { FS_PRAGMA(omp barrier) }                             \
+                if (nt > 1) { FS_OMP(barrier) }                             \
                 for (int64_t ip = npm * tid / nt; ip < npm * (tid + 1) / nt; ip++) \
                     fs_pack_a_##T(J, ic + ip * MR, pc, kc, J->ablk + ip * MR * kc); \
-                if (nt > 1) { FS_PRAGMA(omp barrier) }                             \
+                if (nt > 1) { FS_OMP(barrier) }                             \
             }                                                                      \
             for (int64_t jb = jp0; jb < jp1; jb += nbp) {                          \
                 const int64_t je = jb + nbp < jp1 ? jb + nbp : jp1;                \

@@ -309,8 +309,10 @@ def matmul(a, b, bint transpose_a=False, bint transpose_b=False, bint adjoint_a=
         float32), float32, float64, int32, int64, complex64, complex128.
       transpose_a, transpose_b: use the transpose of the last two axes.
       adjoint_a, adjoint_b: use the conjugate transpose.
-      nthreads: threads (BLAS threads, or batch items in parallel for small
-        matrices; never both).
+      nthreads: threads (GEMM threads, or batch items in parallel for small
+        matrices; never both). float32/float64 products from about 40^3 run
+        fastscope's own GEMM, others BLAS (see FASTSCOPE_GEMM in the module
+        docstring).
 
     Returns:
       A new C-contiguous array of shape batch + (m, n).
