@@ -43,9 +43,9 @@ extensions = [
               include_dirs=[numpy.get_include()],
               extra_compile_args=opt + omp_compile, extra_link_args=omp_link,
               define_macros=macros,
-              # the Philox code and the kernel families live in a header and .pxi files:
+              # the Philox and GEMM code and the kernel families live in a header and .pxi files:
               # rebuild (and ship them) with the .pyx
-              depends=["fastscope/_philox.h", "fastscope/_kernels.pxd",
+              depends=["fastscope/_philox.h", "fastscope/_gemm.h", "fastscope/_kernels.pxd",
                        "fastscope/_k_random.pxi", "fastscope/_k_matmul.pxi",
                        "fastscope/_k_small.pxi",
                        "fastscope/_k_conv.pxi", "fastscope/_k_gather.pxi"]),

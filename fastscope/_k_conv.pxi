@@ -216,7 +216,7 @@ def conv2d(input, filter, strides, padding, dilations=(1, 1), data_format="NHWC"
     kh, kw, _, o = f.shape
     oh, pt = _conv_dim(h, kh, sh, dh, ph)
     ow, pl = _conv_dim(w, kw, sw, dw, pw)
-    out = np.empty((n, oh, ow, o), dtype=x.dtype)
+    out = _empty_aligned((n, oh, ow, o), x.dtype)
     if out.size == 0 or c == 0:
         out.fill(0)
         return out if data_format == "NHWC" else np.ascontiguousarray(out.transpose(0, 3, 1, 2))

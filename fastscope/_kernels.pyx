@@ -8,6 +8,14 @@ with the GIL held, then runs a `noexcept nogil` core, so kernels called from
 several Python threads (e.g. shards initialised concurrently by a Session)
 overlap. Thread counts are chosen by the caller (see fastscope._src.threads);
 `nthreads=1` never starts a thread.
+
+GEMM: float32/float64 matmul and conv2d run fastscope's own cache-blocked GEMM
+(_gemm.h; AVX-512 or AVX2+FMA micro-kernels picked at run time) for products
+of at least about 40^3, and BLAS (scipy's OpenBLAS) otherwise, for complex
+types, and on CPUs without AVX2+FMA. The environment variable FASTSCOPE_GEMM,
+read at import, overrides this: "blas" sends every product to BLAS (to
+compare), "own" every real one to the own kernel; "auto" is the default.
+gemm_info() reports the mode and the kernel ISA.
 """
 cimport cython
 from cython.parallel cimport prange, threadid
