@@ -154,7 +154,7 @@ def _conv_tile_rows(Py_ssize_t P, Py_ssize_t K, Py_ssize_t itemsize, int nthread
     """Patch rows per tile: tiles of about _CONV_TILE_BYTES, all of equal size.
 
     >>> _conv_tile_rows(25088, 1152, 4, 1), _conv_tile_rows(784, 800, 4, 2)
-    (455, 196)
+    (448, 196)
     """
     rows = min(_CONV_MAX_TILE_ROWS, _CONV_TILE_BYTES // max(1, K * itemsize))
     rows = max(_CONV_MIN_TILE_ROWS, rows)
