@@ -1,4 +1,4 @@
-"""Kernel benchmarks: matmul, conv2d, random fills against numpy/scipy, PyTorch, TensorFlow.
+"""Kernel benchmarks: matmul, conv2d, pooling, random fills against numpy/scipy, PyTorch, TensorFlow.
 
 Every row times fastscope and its peers interleaved in one process (medians).
 PyTorch and TensorFlow are imported lazily; when absent, the row says so.
@@ -163,9 +163,17 @@ CONV_SHAPES = [  # (batch, H, W, Cin, k, Cout, stride, padding)
 
 
 def bench_conv2d(quick, torch, tf):
+    """The issue-3 shapes x {1, 2} threads (2 only in quick mode), then gmean rows.
+
+    Each contestant's GFLOP/s is in the note. For TensorFlow and PyTorch in
+    separate environments, at matched thread counts (TensorFlow's pool is fixed
+    at start-up), and fastscope with OPENBLAS_CORETYPE=SkylakeX alongside, use
+    bench/bench_conv_peers.py.
+    """
     from fastscope import _kernels as K
     rows = []
     for nthreads in ((2,) if quick else (1, 2)):
+        ratios = {}
         for shp in CONV_SHAPES:
             nb, h, w, c, k, o, s, pad = shp
             rng = np.random.default_rng(h * c)
@@ -193,19 +201,73 @@ def bench_conv2d(quick, torch, tf):
                 cases["torch"] = _with_torch_threads(torch, nthreads, tconv)
             if tf is not None:
                 xf, ff = tf.constant(x), tf.constant(f)
-                cases["tensorflow"] = lambda xf=xf, ff=ff, s=s, pad=pad: tf.nn.conv2d(
-                    xf, ff, s, pad).numpy()
+                # a tf.function: the kernel, without eager dispatch per call
+                cases["tensorflow"] = tf.function(
+                    lambda xf=xf, ff=ff, s=s, pad=pad: tf.nn.conv2d(xf, ff, s, pad))
             t = _timed(cases, repeats=5, max_seconds=6)
             flops = 2 * nb * np.prod(K.conv2d_output_shape(x.shape, f.shape, (s, s), pad)[1:]) \
                 * k * k * c
-            note = f"{flops / t['fastscope'] / 1e9:.0f} GFLOP/s"
+            note = "GFLOP/s " + ", ".join(f"{lb} {flops / v / 1e9:.0f}" for lb, v in t.items())
             if tf is not None:
                 note += "; tensorflow uses its default intra-op threads"
             miss = _missing(torch, tf)
+            fs = t.pop("fastscope")
+            for p, v in t.items():
+                ratios.setdefault(p, []).append(v / fs)
             rows.append(Row("conv2d", f"{nb}x{h}x{w}x{c} k{k} o{o} s{s} {pad}, {nthreads} thr",
-                            t.pop("fastscope"), t,
-                            goal=">= tensorflow, gmean >=0.9x torch channels_last",
+                            fs, t, goal=">= tensorflow, gmean >=0.9x torch channels_last",
                             note=note + ("; " + miss if miss else "")))
+        if ratios:   # ratio units: fastscope reads 1, a peer its gmean speed ratio
+            rows.append(Row("conv2d", f"gmean over the {len(CONV_SHAPES)} shapes, {nthreads} thr",
+                            1.0, {p: float(np.exp(np.mean(np.log(r)))) for p, r in ratios.items()},
+                            goal="torch >= 0.9x", unit="x",
+                            note="peer columns: gmean of peer time / fastscope time"))
+    return rows
+
+
+POOL_SHAPES = [  # (mode, batch, H, W, C, k, stride, padding)
+    ("max", 8, 112, 112, 64, 3, 2, "SAME"), ("avg", 8, 112, 112, 64, 3, 2, "SAME"),
+    ("max", 32, 28, 28, 128, 2, 2, "VALID"), ("avg", 16, 32, 32, 32, 3, 1, "SAME"),
+]
+
+
+def _numpy_pool(x, mode, k, s, pad):
+    """fastscope's numpy pooling before the compiled kernel (float64 padded copy)."""
+    n, h, w, c = x.shape
+    if pad == "SAME":
+        oh, ow = -(-h // s), -(-w // s)
+        ph, pw = max((oh - 1) * s + k - h, 0), max((ow - 1) * s + k - w, 0)
+    else:
+        oh, ow, ph, pw = (h - k) // s + 1, (w - k) // s + 1, 0, 0
+    padded = np.full((n, h + ph, w + pw, c), -np.inf if mode == "max" else np.nan)
+    padded[:, ph // 2:ph // 2 + h, pw // 2:pw // 2 + w, :] = x
+    win = np.lib.stride_tricks.sliding_window_view(padded, (k, k), axis=(1, 2))
+    win = win[:, ::s, ::s][:, :oh, :ow]
+    r = win.max(axis=(-2, -1)) if mode == "max" else np.nanmean(win, axis=(-2, -1))
+    return r.astype(x.dtype)
+
+
+def bench_pool(quick, torch, tf):
+    from fastscope import _kernels as K
+    rows = []
+    for shp in (POOL_SHAPES[:2] if quick else POOL_SHAPES):
+        mode, nb, h, w, c, k, s, pad = shp
+        x = np.random.default_rng(h * c).standard_normal((nb, h, w, c)).astype(np.float32)
+        for nthreads in ((2,) if quick else (1, 2)):
+            cases = {"fastscope": lambda: K.pool2d(x, mode, (k, k), (s, s), pad, "NHWC",
+                                                   nthreads),
+                     "numpy": lambda: _numpy_pool(x, mode, k, s, pad)}
+            if tf is not None:
+                xf = tf.constant(x)
+                op = tf.nn.max_pool2d if mode == "max" else tf.nn.avg_pool2d
+                cases["tensorflow"] = tf.function(lambda xf=xf, op=op: op(xf, k, s, pad))
+            t = _timed(cases, repeats=5, max_seconds=6)
+            note = "numpy: the float64 sliding-window code this kernel replaced"
+            if tf is not None:
+                note += "; tensorflow uses its default intra-op threads"
+            rows.append(Row("pool", f"{mode}_pool {nb}x{h}x{w}x{c} k{k} s{s} {pad}, "
+                            f"{nthreads} thr", t.pop("fastscope"), t, goal=">= tensorflow",
+                            note=note))
     return rows
 
 
@@ -253,6 +315,7 @@ def run(quick=False) -> list:
     rows += bench_random(quick, torch, tf)
     rows += bench_matmul(quick, torch, tf)
     rows += bench_conv2d(quick, torch, tf)
+    rows += bench_pool(quick, torch, tf)
     return rows
 
 

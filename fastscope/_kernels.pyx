@@ -1,7 +1,7 @@
 # cython: language_level=3, boundscheck=True, wraparound=True, cdivision=True
 # (Bounds checks and negative indices stay on for the Python-level wrappers; the
 # nogil cores work on raw pointers, which these directives do not touch.)
-"""Compiled numeric kernels: counter-based random fills, matmul, conv2d, gather.
+"""Compiled numeric kernels: counter-based random fills, matmul, conv2d, gather, pooling.
 
 Every kernel is a thin Python wrapper that validates dtype, shape and layout
 with the GIL held, then runs a `noexcept nogil` core, so kernels called from
@@ -198,3 +198,4 @@ include "_k_matmul.pxi"
 include "_k_small.pxi"
 include "_k_conv.pxi"
 include "_k_gather.pxi"
+include "_k_pool.pxi"

@@ -21,12 +21,15 @@ def _kernels_under_test():
     w = rng.standard_normal((3, 3, 32, 32)).astype(np.float32)
     params = rng.standard_normal((200_000, 64)).astype(np.float32)
     ids = rng.integers(0, 200_000, 400_000)
+    img = rng.standard_normal((8, 112, 112, 64)).astype(np.float32)
     out = np.empty(30_000_000, np.float32)
     return {
         "random_fill": lambda: _kernels.random_fill(out, 1, 0, 1, 0.0, 1.0, None, None, 1),
         "matmul": lambda: _kernels.matmul(a, a, False, False, False, False, 1),
         "conv2d": lambda: _kernels.conv2d(x, w, (1, 1), "SAME", (1, 1), "NHWC", 1),
         "gather": lambda: _kernels.gather(params, ids, 1),
+        "max_pool": lambda: _kernels.pool2d(img, "max", (3, 3), (1, 1), "SAME", "NHWC", 1),
+        "avg_pool": lambda: _kernels.pool2d(img, "avg", (3, 3), (1, 1), "SAME", "NHWC", 1),
     }
 
 

@@ -76,6 +76,35 @@ def test_small_tiles_give_the_same_result(monkeypatch):
         np.testing.assert_allclose(K.conv2d(x, f, (1, 1), "SAME", nthreads=nt), want, rtol=1e-6)
 
 
+@pytest.mark.parametrize("c", [1, 2, 3, 5, 8, 13, 40])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_padded_runs_of_every_length(c, dtype):
+    # im2col copies each filter row as one run of KW*C values trimmed by the
+    # padding; channel counts here give runs from 4 bytes to past 512 (the
+    # libc-memcpy cutoff) and borders cut them at every offset
+    rng = np.random.default_rng(c)
+    x = rng.standard_normal((2, 11, 9, c)).astype(dtype)
+    for k, s, pad in ((7, 2, "SAME"), (3, 1, "SAME"), (4, 1, ((2, 3), (3, 1))), (2, 3, "VALID")):
+        f = rng.standard_normal((k, k, c, 3)).astype(dtype)
+        want = reference_conv2d(x, f, (s, s), pad)
+        tol = (1e-5 if dtype == np.float32 else 1e-13) * np.sqrt(k * k * c)
+        for nt in (1, 2):
+            np.testing.assert_allclose(K.conv2d(x, f, (s, s), pad, nthreads=nt), want, rtol=tol,
+                                       atol=tol * np.abs(want).max())
+
+
+@pytest.mark.parametrize("P,Kd", [(1, 9), (31, 9), (784, 800), (12544, 147), (25088, 1152),
+                                  (100003, 27)])
+@pytest.mark.parametrize("nthreads", [1, 2, 3])
+def test_tiles_cover_all_rows_in_equal_shares(P, Kd, nthreads):
+    rows = K._conv_tile_rows(P, Kd, 4, nthreads)
+    ntiles = -(-P // rows)
+    assert 1 <= rows <= P and (ntiles - 1) * rows < P
+    assert rows <= max(K._CONV_MIN_TILE_ROWS, K._CONV_MAX_TILE_ROWS)
+    if nthreads > 1 and P >= 2 * nthreads * K._CONV_MIN_TILE_ROWS:
+        assert ntiles % nthreads == 0 and ntiles >= nthreads * K._CONV_TILES_PER_THREAD
+
+
 def test_nchw_and_tensorflow_style_arguments():
     rng = np.random.default_rng(3)
     x = rng.standard_normal((2, 9, 8, 3))

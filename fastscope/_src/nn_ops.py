@@ -223,23 +223,18 @@ def _pool(op_type, reducer, value, ksize, strides, padding, data_format, name):
     g = _ops.graph_for((x,))
 
     def kernel(ctx, op, v):
-        t = v if data_format == "NHWC" else v.transpose(0, 2, 3, 1)
-        n, h, w, c = t.shape
-        if pad == "SAME":
-            oh, ow = -(-h // sh), -(-w // sw)
-            ph = max((oh - 1) * sh + kh - h, 0)
-            pw = max((ow - 1) * sw + kw - w, 0)
-        else:
-            oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
-            ph = pw = 0
-        fill = -np.inf if reducer == "max" else np.nan
-        padded = np.full((n, h + ph, w + pw, c), fill, dtype=np.float64)
-        padded[:, ph // 2:ph // 2 + h, pw // 2:pw // 2 + w, :] = t
-        win = np.lib.stride_tricks.sliding_window_view(padded, (kh, kw), axis=(1, 2))
-        win = win[:, ::sh, ::sw][:, :oh, :ow]
-        r = win.max(axis=(-2, -1)) if reducer == "max" else np.nanmean(win, axis=(-2, -1))
-        r = r.astype(v.dtype)
-        return r if data_format == "NHWC" else r.transpose(0, 3, 1, 2)
+        from fastscope import _kernels
+        from fastscope._src.threads import GRAIN_POOL, threads_for
+        nthreads = threads_for(v.size * kh * kw // (sh * sw), ctx.intra_threads, grain=GRAIN_POOL)
+        try:
+            if v.dtype in (np.float32, np.float64):
+                return _kernels.pool2d(v, reducer, (kh, kw), (sh, sw), pad, data_format,
+                                       nthreads)
+            # other dtypes (float16, integers) through float64, as before the kernel
+            return _kernels.pool2d(v.astype(np.float64), reducer, (kh, kw), (sh, sw), pad,
+                                   data_format, nthreads).astype(v.dtype)
+        except ValueError as e:
+            raise ctx.errors.InvalidArgumentError(None, op, str(e)) from None
     op = g._add_op(op_type, _ops.op_name(g, name, op_type), (x,), [(x.dtype, shape)],
                    {"ksize": (kh, kw), "strides": (sh, sw), "padding": pad}, kernel)
     return op._outputs[0]

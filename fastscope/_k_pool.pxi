@@ -1,0 +1,227 @@
+# Included by _kernels.pyx (shares its cimports and module state).
+# max_pool / avg_pool: direct window reductions, NHWC or NCHW, TensorFlow's SAME/VALID.
+
+cdef struct PoolGeom:
+    Py_ssize_t H, W, C, KH, KW, OH, OW, sh, sw, pt, pl
+    bint avg
+
+
+cdef inline void _pool_window(const PoolGeom* g, Py_ssize_t oh, Py_ssize_t ow, Py_ssize_t* h0,
+                              Py_ssize_t* h1, Py_ssize_t* w0, Py_ssize_t* w1) noexcept nogil:
+    # The window clipped to the image: padding never takes part (max ignores
+    # it, avg divides by the cells inside), as in TensorFlow.
+    h0[0] = oh * g.sh - g.pt
+    w0[0] = ow * g.sw - g.pl
+    h1[0] = min(h0[0] + g.KH, g.H)
+    w1[0] = min(w0[0] + g.KW, g.W)
+    h0[0] = max(h0[0], 0)
+    w0[0] = max(w0[0], 0)
+
+
+cdef inline real_t _pmax(real_t m, real_t v) noexcept nogil:
+    # A NaN in the window wins, as in numpy's max. Non-short-circuit `|`
+    # keeps this a branch-free select, which the compiler vectorises.
+    return v if ((v > m) | (v != v)) else m
+
+
+cdef void _pool_row_nhwc(const real_t* x, real_t* out, Py_ssize_t r,
+                         const PoolGeom* g) noexcept nogil:
+    # One output row (batch b, row oh): for each pixel, fold the window into
+    # the C-long output vector, a contiguous (vectorisable) pass per cell.
+    cdef Py_ssize_t b = r // g.OH, oh = r % g.OH, C = g.C
+    cdef Py_ssize_t ow, ih, iw, c, h0, h1, w0, w1
+    cdef const real_t* img = x + b * g.H * g.W * C
+    cdef const real_t* src
+    cdef real_t* dst
+    cdef real_t inv
+    for ow in range(g.OW):
+        dst = out + (r * g.OW + ow) * C
+        _pool_window(g, oh, ow, &h0, &h1, &w0, &w1)
+        if h1 <= h0 or w1 <= w0:
+            for c in range(C):
+                dst[c] = 0
+            continue
+        src = img + (h0 * g.W + w0) * C
+        for c in range(C):
+            dst[c] = src[c]
+        for ih in range(h0, h1):
+            for iw in range(w0, w1):
+                if ih == h0 and iw == w0:
+                    continue
+                src = img + (ih * g.W + iw) * C
+                if g.avg:
+                    for c in range(C):
+                        dst[c] = dst[c] + src[c]
+                else:
+                    for c in range(C):
+                        dst[c] = _pmax(dst[c], src[c])
+        if g.avg:
+            inv = (<real_t>1) / <real_t>((h1 - h0) * (w1 - w0))
+            for c in range(C):
+                dst[c] = dst[c] * inv
+
+
+cdef void _pool_row_nchw(const real_t* x, real_t* out, Py_ssize_t r,
+                         const PoolGeom* g) noexcept nogil:
+    # One output row of one channel plane (r = (b*C + c)*OH + oh). Columns
+    # whose window lies inside the image in width ([lo, hi)) are folded one
+    # filter cell at a time across the row, a strided pass the compiler
+    # vectorises; the few border columns go cell by cell.
+    cdef Py_ssize_t plane = r // g.OH, oh = r % g.OH
+    cdef Py_ssize_t ow, ih, iw, kw, h0, h1, w0, w1, lo, hi, sw = g.sw
+    cdef const real_t* img = x + plane * g.H * g.W
+    cdef const real_t* src
+    cdef real_t* dst = out + r * g.OW
+    cdef real_t acc, inv
+    lo = (g.pl + sw - 1) // sw                       # first ow with ow*sw - pl >= 0
+    hi = (g.W - g.KW + g.pl) // sw + 1 if g.W - g.KW + g.pl >= 0 else 0
+    hi = min(hi, g.OW)
+    if hi < lo:
+        hi = lo = 0
+    for ow in range(g.OW):
+        if lo <= ow < hi:
+            continue
+        _pool_window(g, oh, ow, &h0, &h1, &w0, &w1)
+        if h1 <= h0 or w1 <= w0:
+            dst[ow] = 0
+            continue
+        acc = img[h0 * g.W + w0]
+        for ih in range(h0, h1):
+            for iw in range(w0, w1):
+                if g.avg:
+                    if ih != h0 or iw != w0:
+                        acc = acc + img[ih * g.W + iw]
+                else:
+                    acc = _pmax(acc, img[ih * g.W + iw])
+        if g.avg:
+            acc = acc / <real_t>((h1 - h0) * (w1 - w0))
+        dst[ow] = acc
+    if hi <= lo:
+        return
+    _pool_window(g, oh, lo, &h0, &h1, &w0, &w1)
+    if h1 <= h0:
+        for ow in range(lo, hi):
+            dst[ow] = 0
+        return
+    src = img + h0 * g.W + lo * sw - g.pl
+    for ow in range(hi - lo):
+        dst[lo + ow] = src[ow * sw]
+    for ih in range(h0, h1):
+        for kw in range(g.KW):
+            if ih == h0 and kw == 0:
+                continue
+            src = img + ih * g.W + lo * sw - g.pl + kw
+            if g.avg:
+                for ow in range(hi - lo):
+                    dst[lo + ow] = dst[lo + ow] + src[ow * sw]
+            else:
+                for ow in range(hi - lo):
+                    dst[lo + ow] = _pmax(dst[lo + ow], src[ow * sw])
+    if g.avg:
+        inv = (<real_t>1) / <real_t>((h1 - h0) * g.KW)
+        for ow in range(lo, hi):
+            dst[ow] = dst[ow] * inv
+
+
+cdef void _pool_core(const real_t* x, real_t* out, Py_ssize_t nrows, const PoolGeom* g,
+                     bint nchw, int nthreads) noexcept nogil:
+    cdef Py_ssize_t r
+    if _parallel_ok(nthreads):   # no BLAS inside: our threads are the only level
+        for r in prange(nrows, num_threads=nthreads, schedule='static'):
+            if nchw:
+                _pool_row_nchw(x, out, r, g)
+            else:
+                _pool_row_nhwc(x, out, r, g)
+    else:
+        for r in range(nrows):
+            if nchw:
+                _pool_row_nchw(x, out, r, g)
+            else:
+                _pool_row_nhwc(x, out, r, g)
+
+
+def _pool_dim(Py_ssize_t size, Py_ssize_t k, Py_ssize_t s, str padding):
+    """(output size, padding before) of one spatial axis of a pooling window."""
+    if padding == "SAME":
+        out = (size + s - 1) // s   # typed C ints: no floor-division tricks
+        return out, max((out - 1) * s + k - size, 0) // 2
+    if size < k:
+        raise ValueError(f"Computed output size would be negative: {(size - k) // s + 1} "
+                         f"[input_size: {size}, effective_filter_size: {k}, stride: {s}]")
+    return (size - k) // s + 1, 0
+
+
+def pool2d(input, str mode, ksize, strides, str padding, str data_format="NHWC",
+           int nthreads=1):
+    """Max or average pooling over the spatial axes, TensorFlow's semantics.
+
+    >>> import numpy as np
+    >>> x = np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1)
+    >>> pool2d(x, "max", (2, 2), (2, 2), "VALID")[0, :, :, 0].tolist()
+    [[5.0, 7.0], [13.0, 15.0]]
+    >>> pool2d(x, "avg", (3, 3), (2, 2), "SAME")[0, :, :, 0].tolist()
+    [[5.0, 6.5], [11.0, 12.5]]
+
+    Args:
+      input: rank-4 float32/float64 array, NHWC or NCHW.
+      mode: "max" or "avg".
+      ksize, strides: (h, w) window and step, positive.
+      padding: "SAME" or "VALID". SAME windows are clipped to the image: max
+        ignores the padding, avg divides by the number of cells inside.
+      data_format: "NHWC" or "NCHW".
+      nthreads: threads over output rows.
+
+    Returns:
+      A new C-contiguous array of the input's dtype, in `data_format`.
+
+    Raises:
+      TypeError: dtype not float32/float64.
+      ValueError: bad mode, rank, window, padding or a VALID window larger
+        than the input.
+    """
+    x = np.asarray(input)
+    if x.dtype != np.float32 and x.dtype != np.float64:
+        raise TypeError(f"pool2d: dtype {x.dtype} is not supported (float32, float64)")
+    if mode not in ("max", "avg"):
+        raise ValueError(f"pool2d: mode must be 'max' or 'avg', got {mode!r}")
+    if x.ndim != 4:
+        raise ValueError(f"pool2d: input must be rank 4, got shape {x.shape}")
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"pool2d: data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
+    if padding not in ("SAME", "VALID"):
+        raise ValueError(f"pool2d: padding must be 'SAME' or 'VALID', got {padding!r}")
+    kh, kw = (int(v) for v in ksize)
+    sh, sw = (int(v) for v in strides)
+    if min(kh, kw, sh, sw) < 1:
+        raise ValueError(f"pool2d: ksize and strides must be positive, got {(kh, kw)}, "
+                         f"{(sh, sw)}")
+    nchw = data_format == "NCHW"
+    if nchw:
+        n, c, h, w = x.shape
+    else:
+        n, h, w, c = x.shape
+    oh, pt = _pool_dim(h, kh, sh, padding)
+    ow, pl = _pool_dim(w, kw, sw, padding)
+    out = np.empty((n, c, oh, ow) if nchw else (n, oh, ow, c), dtype=x.dtype)
+    if out.size == 0:
+        return out
+    x = np.ascontiguousarray(x)
+    cdef PoolGeom g
+    g.H, g.W, g.C, g.KH, g.KW, g.OH, g.OW = h, w, c, kh, kw, oh, ow
+    g.sh, g.sw, g.pt, g.pl = sh, sw, pt, pl
+    g.avg = mode == "avg"
+    cdef Py_ssize_t nrows = n * c * oh if nchw else n * oh
+    if nthreads < 1:
+        nthreads = 1
+    if nthreads > nrows:
+        nthreads = <int>nrows
+    cdef void* px = cnp.PyArray_DATA(x)
+    cdef void* po = cnp.PyArray_DATA(out)
+    cdef bint cf = nchw
+    if x.dtype == np.float32:
+        with nogil:
+            _pool_core(<float*>px, <float*>po, nrows, &g, cf, nthreads)
+    else:
+        with nogil:
+            _pool_core(<double*>px, <double*>po, nrows, &g, cf, nthreads)
+    return out
