@@ -27,3 +27,10 @@ def conv2d_output_shape(input_shape: Sequence[Optional[int]],
                         padding: _Pad, dilations: Sequence[int] = ...,
                         data_format: str = ...) -> Tuple[Optional[int], ...]: ...
 def gather(params: np.ndarray, indices: np.ndarray, nthreads: int = ...) -> np.ndarray: ...
+
+GATHER_ONE: int
+GATHER_MOD: int
+GATHER_DIV: int
+
+def gather_shards(tables: Sequence[np.ndarray], ids: np.ndarray, strategy: int = ...,
+                  nthreads: int = ..., out: Optional[np.ndarray] = ...) -> np.ndarray: ...

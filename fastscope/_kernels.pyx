@@ -108,7 +108,41 @@ def _prefer_avx512_openblas():
 
 
 _prefer_avx512_openblas()
-import scipy.linalg.cython_blas as _cython_blas  # noqa: E402  (after the choice above)
+
+
+def _load_cython_blas():
+    """scipy.linalg.cython_blas without running scipy/linalg/__init__.py.
+
+    Importing scipy.linalg takes ~150-200 ms, which a process's first kernel
+    call would pay (``import fastscope`` loads these kernels lazily); only the
+    BLAS capsules are needed here, and loading the extension file alone takes
+    ~20 ms. The module drops out of sys.modules again, so that a later
+    ``import scipy.linalg`` imports it the ordinary way (Cython hands back this
+    same module object) and sets ``scipy.linalg.cython_blas``. Anything
+    unexpected falls back to the ordinary import.
+    """
+    import importlib.machinery
+    import importlib.util
+    name = "scipy.linalg.cython_blas"
+    if name in sys.modules or "scipy.linalg" in sys.modules:
+        return importlib.import_module(name)
+    try:
+        scipy_spec = importlib.util.find_spec("scipy")
+        where = [os.path.join(os.path.dirname(scipy_spec.origin), "linalg")]
+        found = importlib.machinery.PathFinder.find_spec("cython_blas", where)
+        spec = importlib.util.spec_from_file_location(name, found.origin)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        mod.__pyx_capi__["sgemm"]
+    except Exception:
+        sys.modules.pop(name, None)
+        return importlib.import_module(name)
+    if sys.modules.get(name) is mod:
+        del sys.modules[name]
+    return mod
+
+
+_cython_blas = _load_cython_blas()  # after the choice above
 
 ctypedef void (*sgemm_t)(char*, char*, int*, int*, int*, float*, float*, int*, float*, int*,
                          float*, float*, int*) noexcept nogil

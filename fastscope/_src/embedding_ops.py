@@ -4,8 +4,10 @@ TensorFlow builds a dozen ops for a sharded lookup (DynamicPartition, one
 Gather per shard, ParallelDynamicStitch, Reshape); fastscope builds one op that
 does the same arithmetic in a single kernel, and gives its output the name
 TensorFlow's final op has (``embedding_lookup/Identity`` for one shard,
-``embedding_lookup/Reshape_1`` for several). Rows are copied by the compiled
-``_kernels.gather`` (no GIL held) where it is available.
+``embedding_lookup/Reshape_1`` for several). The compiled
+``_kernels.gather_shards`` routes each id to its shard and copies its row
+straight into place (one pass, in parallel, no GIL held); ids out of range
+and non-numeric tables take a numpy path that words TensorFlow's error.
 
 Ids are assigned to shards as TensorFlow does: ``"mod"`` puts id ``i`` in
 shard ``i % n`` at row ``i // n``; ``"div"`` splits ``[0, total)`` into
@@ -81,39 +83,78 @@ def _clip_rows(x, max_norm):
     return ((x * clip) / np.maximum(l2norm, clip)).astype(x.dtype, copy=False)
 
 
+def _compiled_lookup(ctx, op, flat, tables, strategy):
+    """The rows of ``flat`` by ``_kernels.gather_shards`` (one pass, no GIL), or None.
+
+    None when the kernel does not apply (object or mixed dtypes, no kernels built);
+    the caller then takes the numpy path, which also words the errors.
+    """
+    try:
+        from fastscope import _kernels
+        gather_shards = _kernels.gather_shards
+    except (ImportError, AttributeError):
+        return None
+    dtype = tables[0].dtype
+    if dtype.hasobject or any(t.dtype != dtype or t.ndim == 0 for t in tables):
+        return None
+    from fastscope._src.threads import GRAIN_GATHER, threads_for
+    row_bytes = dtype.itemsize
+    for d in tables[0].shape[1:]:
+        row_bytes *= d
+    nthreads = threads_for(row_bytes * flat.size, ctx.intra_threads, grain=GRAIN_GATHER)
+    if len(tables) == 1:
+        route = _kernels.GATHER_ONE
+    else:
+        route = _kernels.GATHER_MOD if strategy == "mod" else _kernels.GATHER_DIV
+    try:
+        return gather_shards([np.ascontiguousarray(t) for t in tables], flat, route, nthreads)
+    except IndexError:
+        return None   # the numpy path below names the id and why it is out of range
+
+
+def _numpy_lookup(ctx, op, flat, tables, strategy):
+    if len(tables) == 1:
+        table = tables[0]
+        rows = table.shape[0]
+        bad = np.flatnonzero((flat < 0) | (flat >= rows))
+        if bad.size:
+            _bad_id(op, flat, int(bad[0]), rows)
+        return _gather_rows(ctx, op, table, flat)
+    sizes = [t.shape[0] for t in tables]
+    shard, row = _assign_shards(op, flat, sizes, strategy)
+    out = np.empty((flat.size,) + tables[0].shape[1:], dtype=tables[0].dtype)
+    for s, table in enumerate(tables):
+        where = np.flatnonzero(shard == s)
+        if not where.size:
+            continue
+        local = row[where]
+        over = np.flatnonzero(local >= table.shape[0])
+        if over.size:
+            pos = int(where[over[0]])
+            _bad_id(op, flat, pos, int(sum(sizes)),
+                    ": it maps to row %d of shard %d, which has %d rows "
+                    "(partition_strategy=%r)" % (int(local[over[0]]), s, table.shape[0],
+                                                 strategy))
+        out[where] = _gather_rows(ctx, op, table, local)
+    return out
+
+
 def _make_kernel(strategy, max_norm):
     def kernel(ctx, op, ids, *tables):
         ids = np.asarray(ids)
-        flat = ids.reshape(-1).astype(np.int64, copy=False)
-        if len(tables) == 1:
-            table = tables[0]
-            rows = table.shape[0]
-            bad = np.flatnonzero((flat < 0) | (flat >= rows))
-            if bad.size:
-                _bad_id(op, flat, int(bad[0]), rows)
-            out = _gather_rows(ctx, op, table, flat)
-        else:
-            sizes = [t.shape[0] for t in tables]
+        if len(tables) > 1:
             tails = {t.shape[1:] for t in tables}
             if len(tails) != 1:
                 raise _errors.InvalidArgumentError(
                     None, op, "embedding_lookup: shards have different row shapes: %s"
                     % sorted(tails))
-            shard, row = _assign_shards(op, flat, sizes, strategy)
-            out = np.empty((flat.size,) + tables[0].shape[1:], dtype=tables[0].dtype)
-            for s, table in enumerate(tables):
-                where = np.flatnonzero(shard == s)
-                if not where.size:
-                    continue
-                local = row[where]
-                over = np.flatnonzero(local >= table.shape[0])
-                if over.size:
-                    pos = int(where[over[0]])
-                    _bad_id(op, flat, pos, int(sum(sizes)),
-                            ": it maps to row %d of shard %d, which has %d rows "
-                            "(partition_strategy=%r)" % (int(local[over[0]]), s, table.shape[0],
-                                                         strategy))
-                out[where] = _gather_rows(ctx, op, table, local)
+        flat = ids.reshape(-1)
+        if flat.dtype != np.int32 and flat.dtype != np.int64:
+            flat = flat.astype(np.int64)
+        flat = np.ascontiguousarray(flat)
+        out = _compiled_lookup(ctx, op, flat, tables, strategy)
+        if out is None:
+            out = _numpy_lookup(ctx, op, flat.astype(np.int64, copy=False), tables, strategy)
         if max_norm is not None:
             out = _clip_rows(out, max_norm)
         return out.reshape(ids.shape + out.shape[1:])

@@ -28,6 +28,7 @@ import numpy as np
 
 from fastscope._src import dtypes as _dt
 from fastscope._src import errors as _errors
+from fastscope._src import memory as _memory
 from fastscope._src.graph import Tensor, get_default_graph
 from fastscope._src.ops import op_name
 from fastscope._src.tensor_shape import TensorShape, as_shape
@@ -132,7 +133,7 @@ def _random_kernel(ctx, op):
     a = op._attrs
     compute = a["compute_dtype"]
     try:
-        out = np.empty(a["shape"], dtype=compute)
+        out = _memory.empty(a["shape"], compute)
     except (MemoryError, ValueError) as e:
         raise _errors.ResourceExhaustedError(
             None, op, "OOM when allocating tensor with shape %s and type %s: %s"
