@@ -293,55 +293,39 @@ typedef struct {                                                                
     int failed;                                                                    \
 } fs_job_##T;                                                                      \
                                                                                    \
-/* Rows i0.. i0+MR of op(A), columns p0.. p0+kc, into dst (kc x MR), zero-padded */ \
-static void fs_pack_a_##T(const fs_job_##T *J, int64_t i0, int64_t p0, int64_t kc,  \
-                          T *restrict dst) {                                       \
-    const int MR = J->cfg.mr;                                                      \
-    const int64_t rows = J->m - i0 < MR ? J->m - i0 : MR;                          \
-    const int64_t rs = J->rsa, cs = J->csa;                                        \
-    const T *src = J->a + i0 * rs + p0 * cs;                                       \
-    if (rows < MR) memset(dst, 0, (size_t)(kc * MR) * sizeof(T));                  \
-    if (rs == 1 && rows == MR) {                                                   \
+/* A panel of `width` lines (stride ws) by kc steps along k (stride ks), into      \
+ * dst (kc x W, line index fastest), zero-padded to W lines. Packs MR rows of      \
+ * op(A) (ws = row stride) and NR columns of op(B) (ws = column stride) alike. */  \
+static void fs_pack_##T(const T *src, int64_t ws, int64_t ks, int64_t width, int W,\
+                        int64_t kc, T *restrict dst) {                             \
+    if (width < W) memset(dst, 0, (size_t)(kc * W) * sizeof(T));                   \
+    if (ws == 1) {                                                                 \
         for (int64_t p = 0; p < kc; p++)                                           \
-            memcpy(dst + p * MR, src + p * cs, (size_t)MR * sizeof(T));            \
-    } else if (cs == 1) {                                                          \
-        for (int64_t i = 0; i < rows; i++) {                                       \
-            const T *s = src + i * rs;                                             \
+            memcpy(dst + p * W, src + p * ks, (size_t)width * sizeof(T));          \
+    } else if (ks == 1) {                                                          \
+        for (int64_t i = 0; i < width; i++) {                                      \
+            const T *s = src + i * ws;                                             \
             T *d = dst + i;                                                        \
-            for (int64_t p = 0; p < kc; p++) d[p * MR] = s[p];                     \
+            for (int64_t p = 0; p < kc; p++) d[p * W] = s[p];                      \
         }                                                                          \
     } else {                                                                       \
         for (int64_t p = 0; p < kc; p++)                                           \
-            for (int64_t i = 0; i < rows; i++) dst[p * MR + i] = src[i * rs + p * cs]; \
+            for (int64_t i = 0; i < width; i++) dst[p * W + i] = src[i * ws + p * ks];\
     }                                                                              \
 }                                                                                  \
                                                                                    \
-/* Columns j0.. j0+NR of op(B), rows p0.. p0+kc, into dst (kc x NR), zero-padded */ \
-static void fs_pack_b_##T(const fs_job_##T *J, int64_t j0, int64_t p0, int64_t kc,  \
-                          T *restrict dst) {                                       \
-    const int NR = J->cfg.nr;                                                      \
-    const int64_t cols = J->n - j0 < NR ? J->n - j0 : NR;                          \
-    const int64_t rs = J->rsb, cs = J->csb;                                        \
-    const T *src = J->b + p0 * rs + j0 * cs;                                       \
-    if (cols < NR) memset(dst, 0, (size_t)(kc * NR) * sizeof(T));                  \
-    if (cs == 1) {                                                                 \
-        if (cols == NR) {                                                          \
-            for (int64_t p = 0; p < kc; p++)                                       \
-                memcpy(dst + p * NR, src + p * rs, (size_t)NR * sizeof(T));        \
-        } else {                                                                   \
-            for (int64_t p = 0; p < kc; p++)                                       \
-                memcpy(dst + p * NR, src + p * rs, (size_t)cols * sizeof(T));      \
-        }                                                                          \
-    } else if (rs == 1) {                                                          \
-        for (int64_t j = 0; j < cols; j++) {                                       \
-            const T *s = src + j * cs;                                             \
-            T *d = dst + j;                                                        \
-            for (int64_t p = 0; p < kc; p++) d[p * NR] = s[p];                     \
-        }                                                                          \
-    } else {                                                                       \
-        for (int64_t p = 0; p < kc; p++)                                           \
-            for (int64_t j = 0; j < cols; j++) dst[p * NR + j] = src[p * rs + j * cs]; \
-    }                                                                              \
+/* Rows i0.. i0+MR of op(A), columns p0.. p0+kc, into dst (kc x MR) */             \
+static inline void fs_pack_a_##T(const fs_job_##T *J, int64_t i0, int64_t p0, int64_t kc,\
+                                 T *restrict dst) {                                \
+    const int64_t rows = J->m - i0 < J->cfg.mr ? J->m - i0 : J->cfg.mr;            \
+    fs_pack_##T(J->a + i0 * J->rsa + p0 * J->csa, J->rsa, J->csa, rows, J->cfg.mr, kc, dst);\
+}                                                                                  \
+                                                                                   \
+/* Columns j0.. j0+NR of op(B), rows p0.. p0+kc, into dst (kc x NR) */             \
+static inline void fs_pack_b_##T(const fs_job_##T *J, int64_t j0, int64_t p0, int64_t kc,\
+                                 T *restrict dst) {                                \
+    const int64_t cols = J->n - j0 < J->cfg.nr ? J->n - j0 : J->cfg.nr;            \
+    fs_pack_##T(J->b + p0 * J->rsb + j0 * J->csb, J->csb, J->rsb, cols, J->cfg.nr, kc, dst);\
 }                                                                                  \
                                                                                    \
 /* One MR x NR tile from A rows at `ap` (a packed panel, or op(A) itself with row
