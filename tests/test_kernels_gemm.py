@@ -4,8 +4,6 @@ The own kernel is forced for every size (mode "own") and, through a test hook,
 with each lesser ISA's micro-kernels, so the AVX-512, AVX2+FMA and portable C
 paths are all checked on an AVX-512 machine.
 """
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -146,12 +144,12 @@ def test_auto_mode_sends_tiny_products_to_blas_and_stays_correct():
 
 
 @pytest.mark.parametrize("mode", ["blas", "own", "auto"])
-def test_fastscope_gemm_env_switch(mode):
+def test_fastscope_gemm_env_switch(mode, run_python):
     code = ("from fastscope import _kernels as K; import numpy as np; "
             "a = np.ones((70, 70), np.float32); "
             "assert (K.matmul(a, a) == 70).all(); print(K.gemm_info()[0])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={**__import__("os").environ, "FASTSCOPE_GEMM": mode}, check=True)
+    out = run_python(code, {"FASTSCOPE_GEMM": mode})
+    assert out.returncode == 0, out.stderr
     assert out.stdout.split() == [mode]
 
 

@@ -1,7 +1,4 @@
 """Fill output buffers (fastscope._src.memory) and the kernels' light BLAS import."""
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -43,13 +40,12 @@ def test_random_fill_into_a_mapped_buffer_matches_np_empty():
     np.testing.assert_array_equal(a, b)
 
 
-def test_kernels_leave_scipy_linalg_importable_with_its_cython_blas():
+def test_kernels_leave_scipy_linalg_importable_with_its_cython_blas(run_python):
     code = ("import fastscope._kernels as k, sys; assert 'scipy.linalg' not in sys.modules; "
             "import scipy.linalg, scipy.linalg.cython_blas as cb; "
             "assert scipy.linalg.cython_blas is cb; "
             "import numpy as np; a = np.eye(3, dtype=np.float32); "
             "assert (k.matmul(a, a) == a).all(); print('ok')")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out = run_python(code)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
