@@ -142,23 +142,72 @@ def _numpy_lookup(ctx, op, flat, tables, strategy):
 def _make_kernel(strategy, max_norm):
     def kernel(ctx, op, ids, *tables):
         ids = np.asarray(ids)
-        if len(tables) > 1:
-            tails = {t.shape[1:] for t in tables}
-            if len(tails) != 1:
-                raise _errors.InvalidArgumentError(
-                    None, op, "embedding_lookup: shards have different row shapes: %s"
-                    % sorted(tails))
+        check_row_shapes(op, tables)
         flat = ids.reshape(-1)
         if flat.dtype != np.int32 and flat.dtype != np.int64:
             flat = flat.astype(np.int64)
-        flat = np.ascontiguousarray(flat)
-        out = _compiled_lookup(ctx, op, flat, tables, strategy)
-        if out is None:
-            out = _numpy_lookup(ctx, op, flat.astype(np.int64, copy=False), tables, strategy)
-        if max_norm is not None:
-            out = _clip_rows(out, max_norm)
+        out = lookup_rows(ctx, op, flat, tables, strategy, max_norm)
         return out.reshape(ids.shape + out.shape[1:])
     return kernel
+
+
+def check_row_shapes(op, tables):
+    """Raises InvalidArgumentError (at run time) when shards' row shapes differ."""
+    if len(tables) > 1:
+        tails = {t.shape[1:] for t in tables}
+        if len(tails) != 1:
+            raise _errors.InvalidArgumentError(
+                None, op, "embedding_lookup: shards have different row shapes: %s"
+                % sorted(tails))
+
+
+def lookup_rows(ctx, op, flat, tables, strategy, max_norm):
+    """The rows of 1-D int32/int64 ``flat`` in the shards ``tables`` (clipped to ``max_norm``)."""
+    flat = np.ascontiguousarray(flat)
+    out = _compiled_lookup(ctx, op, flat, tables, strategy)
+    if out is None:
+        out = _numpy_lookup(ctx, op, flat.astype(np.int64, copy=False), tables, strategy)
+    if max_norm is not None:
+        out = _clip_rows(out, max_norm)
+    return out
+
+
+def params_list(params):
+    """``params`` (tensor, variable, list of shards or PartitionedVariable) as a list.
+
+    Raises:
+      ValueError: no params.
+    """
+    if params is None:
+        raise ValueError("params must be specified")
+    if isinstance(params, (list, tuple)) and not params:
+        raise ValueError("Length of params is currently 0. Need at least one param.")
+    if isinstance(params, PartitionedVariable):
+        params = list(params)
+    if not isinstance(params, (list, tuple)):
+        params = [params]
+    return list(params)
+
+
+def params_tensors(params, dtype=None):
+    """Converts the shards to tensors (in the current name scope) of one dtype.
+
+    Raises:
+      TypeError: shards of different dtypes.
+      ValueError: ``dtype`` given and the shards have another one.
+    """
+    tables = [_ops.convert_to_tensor(p, dtype=dtype, name="params") for p in params]
+    for t in tables[1:]:
+        if t.dtype.base_dtype is not tables[0].dtype.base_dtype:
+            raise TypeError("embedding_lookup: all params must have the same dtype, got %s"
+                            % ", ".join(x.dtype.base_dtype.name for x in tables))
+    return tables
+
+
+def check_strategy(n, partition_strategy):
+    if n > 1 and partition_strategy not in ("mod", "div"):
+        raise ValueError("Unrecognized partition strategy: " + str(partition_strategy)
+                         + ".Must be one of either `mod` or `div`.")
 
 
 def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_indices=True,
@@ -191,31 +240,17 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
     ...     print(out.shape, s.run(out).tolist())
     (1, 2, 1) [[[4.0], [1.0]]]
     """
-    if params is None:
-        raise ValueError("params must be specified")
-    if isinstance(params, (list, tuple)) and not params:
-        raise ValueError("Length of params is currently 0. Need at least one param.")
-    if isinstance(params, PartitionedVariable):
-        params = list(params)
-    if not isinstance(params, (list, tuple)):
-        params = [params]
-    params = list(params)
+    params = params_list(params)
     g = graph_of(params + [ids])
     with g.as_default(), g.name_scope(name or "embedding_lookup") as scope:
-        tables = [_ops.convert_to_tensor(p, name="params") for p in params]
-        for t in tables[1:]:
-            if t.dtype.base_dtype is not tables[0].dtype.base_dtype:
-                raise TypeError("embedding_lookup: all params must have the same dtype, got %s"
-                                % ", ".join(x.dtype.base_dtype.name for x in tables))
+        tables = params_tensors(params)
         ids_t = _ops.convert_to_tensor(ids, name="ids")
         if ids_t.dtype.base_dtype not in _ID_DTYPES:
             raise TypeError("Value passed to parameter 'indices' has DataType %s not in list of "
                             "allowed values: int16, int32, int64" % ids_t.dtype.base_dtype.name)
         n = len(tables)
-        if n > 1 and partition_strategy not in ("mod", "div"):
-            raise ValueError("Unrecognized partition strategy: " + str(partition_strategy)
-                             + ".Must be one of either `mod` or `div`.")
-        tail = _row_shape(tables, scope)
+        check_strategy(n, partition_strategy)
+        tail = row_shape(tables, scope)
         shape = ids_t.shape.concatenate(tail) if tail is not None else unknown_shape()
         if n == 1:
             out_name = "Identity"
@@ -229,7 +264,8 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         return op._outputs[0]
 
 
-def _row_shape(tables, scope):
+def row_shape(tables, scope):
+    """The merged static row shape (``shape[1:]``) of the shards, or None if unknown."""
     tail = None
     for t in tables:
         if t.shape.ndims is None:
