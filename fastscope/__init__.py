@@ -22,6 +22,7 @@ from fastscope._src.ops import (abs, add, cast, concat, constant, convert_to_ten
 from fastscope._src.ops import negative as neg
 from fastscope._src.ops import shape_of as shape
 from fastscope._src.linalg_ops import matmul
+from fastscope._src.sparse_tensor import SparseTensor, SparseTensorValue
 from fastscope._src.variables import (Variable, VariableAggregation, VariableSynchronization,
                                       all_variables, global_variables,
                                       global_variables_initializer, initialize_all_variables,

@@ -22,6 +22,7 @@ import numpy as np
 from fastscope._src import errors as _errors
 from fastscope._src import executor as _executor
 from fastscope._src.graph import Operation, Tensor, get_default_graph
+from fastscope._src.sparse_tensor import SparseTensor, SparseTensorValue
 
 _STATE_READERS = frozenset(("VariableV2", "Assign", "AssignAdd", "AssignSub"))
 
@@ -69,6 +70,9 @@ def _is_namedtuple(x):
 
 def _flatten_fetches(fetches, out):
     """Appends the leaves of ``fetches`` to ``out``; returns a function that rebuilds it."""
+    if isinstance(fetches, SparseTensor):
+        builder = _flatten_fetches(fetches._parts(), out)
+        return lambda vals: SparseTensorValue(*builder(vals))
     if isinstance(fetches, (list, tuple)) and not _is_namedtuple(fetches):
         builders = [_flatten_fetches(f, out) for f in fetches]
         kind = type(fetches)
@@ -110,6 +114,14 @@ def _resolve_fetch(graph, f):
     except KeyError as e:
         raise ValueError("Fetch argument %r cannot be interpreted as a Tensor. (%s)"
                          % (f, e.args[0])) from None
+
+
+def _sparse_feed(key, value):
+    """The (indices, values, dense_shape) fed for SparseTensor ``key``."""
+    if isinstance(value, SparseTensorValue) or (isinstance(value, tuple) and len(value) == 3):
+        return tuple(value)
+    raise TypeError("The feed for SparseTensor %s must be a SparseTensorValue or an (indices, "
+                    "values, dense_shape) tuple, got %s" % (key, type(value).__name__))
 
 
 # -- plans -----------------------------------------------------------------------------------------
@@ -288,6 +300,11 @@ class Session:
             feed_keys = []
             feed_vals = []
             for k, v in feed_dict.items():
+                if isinstance(k, SparseTensor):
+                    for t, part in zip(k._parts(), _sparse_feed(k, v)):
+                        feed_keys.append(self._feed_tensor(t))
+                        feed_vals.append(self._feed_value(t, part))
+                    continue
                 t = self._feed_tensor(k)
                 feed_keys.append(t)
                 feed_vals.append(self._feed_value(t, v))
