@@ -140,6 +140,16 @@ def _safe_kernel(strategy, combiner, max_norm, has_weights, default_id):
     return kernel
 
 
+def _check_sparse_args(ids, weights, ids_arg, weights_msg, dim_check):
+    """TypeErrors for ids/weights that are not SparseTensors, in each function's TF words."""
+    if not isinstance(ids, SparseTensor):
+        raise TypeError("%s must be SparseTensor, got %s" % (ids_arg, type(ids)))
+    if weights is not None:
+        if not isinstance(weights, SparseTensor):
+            raise TypeError(weights_msg % type(weights))
+        _check_weights(ids, weights, dim_check=dim_check)
+
+
 def _check_weights(ids, weights, dim_check):
     """TensorFlow's static checks that ``weights`` matches ``ids`` (ValueError)."""
     if dim_check:
@@ -190,13 +200,9 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
         combiner = "mean"
     _check_combiner(combiner)
     params = _emb.params_list(params)
-    if not isinstance(sp_ids, SparseTensor):
-        raise TypeError("sp_ids must be SparseTensor, got %s" % type(sp_ids))
-    if sp_weights is not None:
-        if not isinstance(sp_weights, SparseTensor):
-            raise TypeError("sp_weights must be either None or SparseTensor,got %s"
-                            % type(sp_weights))
-        _check_weights(sp_ids, sp_weights, dim_check=False)
+    # (TF's message lacks the space after the comma)
+    _check_sparse_args(sp_ids, sp_weights, "sp_ids",
+                       "sp_weights must be either None or SparseTensor,got %s", dim_check=False)
     g = graph_of(params + [sp_ids, sp_weights])
     with g.as_default(), g.name_scope(name or "embedding_lookup_sparse") as scope:
         tables = _emb.params_tensors(params)
@@ -262,13 +268,9 @@ def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=N
         raise ValueError("Missing embedding_weights %s." % (embedding_weights,))
     params = _emb.params_list(embedding_weights)
     _check_combiner(combiner)
-    if not isinstance(sparse_ids, SparseTensor):
-        raise TypeError("sparse_ids must be SparseTensor, got %s" % type(sparse_ids))
-    if sparse_weights is not None:
-        if not isinstance(sparse_weights, SparseTensor):
-            raise TypeError("sparse_weights must be either None or SparseTensor, got %s"
-                            % type(sparse_weights))
-        _check_weights(sparse_ids, sparse_weights, dim_check=True)
+    _check_sparse_args(sparse_ids, sparse_weights, "sparse_ids",
+                       "sparse_weights must be either None or SparseTensor, got %s",
+                       dim_check=True)
     dtype = sparse_weights.dtype if sparse_weights is not None else None
     g = graph_of(params + [sparse_ids, sparse_weights])
     with g.as_default(), g.name_scope(name or "embedding_lookup") as scope:
