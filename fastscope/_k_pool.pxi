@@ -133,7 +133,7 @@ cdef void _pool_row_nhwc(const real_t* x, real_t* out, Py_ssize_t r, const PoolG
     # columns of that row, whole C-vectors at a time. KH + KW passes per
     # output instead of KH * KW; avg scales by 1 / (cells inside the image).
     cdef Py_ssize_t b = r // g.OH, oh = r % g.OH, C = g.C
-    cdef Py_ssize_t ow, c, h0, h1, w0, w1, wa, wb
+    cdef Py_ssize_t ow, c, h0, h1, w0, w1, wa, wb, lo, hi
     cdef const real_t* img = x + b * g.H * g.W * C
     cdef const real_t* row
     cdef real_t* dst = out + r * g.OW * C
@@ -151,7 +151,21 @@ cdef void _pool_row_nhwc(const real_t* x, real_t* out, Py_ssize_t r, const PoolG
         _fold_cells(tmp + wa * C, img + (h0 * g.W + wa) * C, h1 - h0, g.W * C,
                     (wb - wa) * C, g.avg, 1)
         row = tmp
+    # Stride 1 in width: the pixels whose window lies inside the image in
+    # width ([lo, hi)) are contiguous in both row and output, so their KW
+    # cells fold as one long pass over (hi - lo) * C values (C alone is short).
+    lo = hi = 0
+    if g.sw == 1:
+        lo = min(g.pl, g.OW)
+        hi = min(g.W - g.KW + g.pl + 1, g.OW)
+        if hi > lo:
+            _fold_cells(dst + lo * C, row + (lo - g.pl) * C, g.KW, C, (hi - lo) * C, g.avg,
+                        (<real_t>1) / <real_t>((h1 - h0) * g.KW))
+        else:
+            lo = hi = 0
     for ow in range(g.OW):
+        if lo <= ow < hi:
+            continue
         _pool_window(g, oh, ow, &h0, &h1, &w0, &w1)
         if w1 <= w0:
             for c in range(C):
