@@ -136,3 +136,21 @@ def test_graph_ops_use_tensorflow_argument_order(fmt, dtype):
     np.testing.assert_allclose(av.astype(np.float64),
                                reference_pool(x, "avg", (3, 2), (2, 2), "VALID").astype(dtype),
                                rtol=tol / 10, atol=tol)
+
+
+@pytest.mark.parametrize("k,s", [((3, 3), (1, 1)), ((7, 5), (1, 2)), ((4, 6), (2, 1)), ((2, 2), (2, 2))])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_row_folds_with_nans_and_long_windows(k, s, dtype):
+    # NHWC folds a window's rows first (separable) or cell by cell (direct),
+    # up to three cells a pass: windows longer than three, clipped SAME
+    # borders and NaNs anywhere in a window go through both.
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((2, 9, 11, 5)).astype(dtype)
+    x[rng.random(x.shape) < 0.03] = np.nan
+    tol = 1e-6 if dtype == np.float32 else 1e-14
+    for mode in ("max", "avg"):
+        for pad in ("SAME", "VALID"):
+            want = reference_pool(x, mode, k, s, pad)
+            for nthreads in (1, 2):
+                np.testing.assert_allclose(K.pool2d(x, mode, k, s, pad, "NHWC", nthreads), want,
+                                           rtol=tol, atol=tol)
