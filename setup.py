@@ -48,7 +48,8 @@ extensions = [
               depends=["fastscope/_philox.h", "fastscope/_gemm.h", "fastscope/_kernels.pxd",
                        "fastscope/_k_random.pxi", "fastscope/_k_matmul.pxi",
                        "fastscope/_k_small.pxi", "fastscope/_k_conv.pxi",
-                       "fastscope/_k_gather.pxi", "fastscope/_k_pool.pxi"]),
+                       "fastscope/_k_gather.pxi", "fastscope/_k_pool.pxi",
+                       "fastscope/_k_crc.pxi"]),
 ]
 
 setup(

@@ -279,22 +279,17 @@ def bench_random(quick, torch, tf):
         tout = torch.empty(n, dtype=torch.float32) if torch is not None else None
         pcg = np.random.Generator(np.random.PCG64(1))
         philox = np.random.Generator(np.random.Philox(1))
-        for dist, goal in ((K.NORMAL, ">=3x best peer"), (K.UNIFORM, ">=2x best peer")):
+        # (kernel distribution, goal, numpy Generator method, torch in-place method, tf.random fn)
+        for dist, goal, np_fn, torch_fn, tf_fn in (
+                (K.NORMAL, ">=3x best peer", "standard_normal", "normal_", "normal"),
+                (K.UNIFORM, ">=2x best peer", "random", "uniform_", "uniform")):
             name = "normal" if dist == K.NORMAL else "uniform"
-            if dist == K.NORMAL:
-                peers = {"numpy": lambda: pcg.standard_normal(out=out, dtype=np.float32),
-                         "numpy-philox": lambda: philox.standard_normal(out=out, dtype=np.float32)}
-                if torch is not None:
-                    peers["torch"] = _with_torch_threads(torch, 2, lambda: tout.normal_())
-                if tf is not None:
-                    peers["tensorflow"] = lambda: tf.random.normal((n,)).numpy()
-            else:
-                peers = {"numpy": lambda: pcg.random(out=out, dtype=np.float32),
-                         "numpy-philox": lambda: philox.random(out=out, dtype=np.float32)}
-                if torch is not None:
-                    peers["torch"] = _with_torch_threads(torch, 2, lambda: tout.uniform_())
-                if tf is not None:
-                    peers["tensorflow"] = lambda: tf.random.uniform((n,)).numpy()
+            peers = {label: (lambda g=gen, f=np_fn: getattr(g, f)(out=out, dtype=np.float32))
+                     for label, gen in (("numpy", pcg), ("numpy-philox", philox))}
+            if torch is not None:
+                peers["torch"] = _with_torch_threads(torch, 2, getattr(tout, torch_fn))
+            if tf is not None:
+                peers["tensorflow"] = lambda f=tf_fn: getattr(tf.random, f)((n,)).numpy()
             for nthreads in (2, 1):
                 cases = {"fastscope": lambda d=dist, nt=nthreads: K.random_fill(
                     out, 42, 0, d, 0.0, 1.0, nthreads=nt)}

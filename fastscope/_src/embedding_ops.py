@@ -33,21 +33,6 @@ from fastscope._src.tensor_shape import TensorShape, unknown_shape
 _ID_DTYPES = (_dt.int16, _dt.int32, _dt.int64)
 
 
-def _gather_rows(ctx, op, table, rows):
-    """``table[rows]`` (rows already checked to be in range)."""
-    from fastscope import _kernels
-    gather = getattr(_kernels, "gather", None)
-    if gather is None or table.dtype == object or table.ndim == 0:
-        return np.take(table, rows, axis=0)
-    from fastscope._src.threads import GRAIN_GATHER, threads_for
-    row_bytes = table.itemsize * (table[0].size if table.shape[0] else 0)
-    nthreads = threads_for(row_bytes * rows.size, ctx.intra_threads, grain=GRAIN_GATHER)
-    try:
-        return gather(np.ascontiguousarray(table), np.ascontiguousarray(rows), nthreads)
-    except IndexError as e:
-        raise _errors.InvalidArgumentError(None, op, "gather: %s" % e) from e
-
-
 def _bad_id(op, flat, pos, total, extra=""):
     raise _errors.InvalidArgumentError(
         None, op, "indices[%d] = %d is not in [0, %d)%s" % (pos, int(flat[pos]), total, extra))
@@ -112,14 +97,15 @@ def _compiled_lookup(ctx, op, flat, tables, strategy):
         return None   # the numpy path below names the id and why it is out of range
 
 
-def _numpy_lookup(ctx, op, flat, tables, strategy):
+def _numpy_lookup(op, flat, tables, strategy):
+    """What the compiled path declines: object or mixed dtypes, and wording bad ids."""
     if len(tables) == 1:
         table = tables[0]
         rows = table.shape[0]
         bad = np.flatnonzero((flat < 0) | (flat >= rows))
         if bad.size:
             _bad_id(op, flat, int(bad[0]), rows)
-        return _gather_rows(ctx, op, table, flat)
+        return np.take(table, flat, axis=0)
     sizes = [t.shape[0] for t in tables]
     shard, row = _assign_shards(op, flat, sizes, strategy)
     out = np.empty((flat.size,) + tables[0].shape[1:], dtype=tables[0].dtype)
@@ -135,7 +121,7 @@ def _numpy_lookup(ctx, op, flat, tables, strategy):
                     ": it maps to row %d of shard %d, which has %d rows "
                     "(partition_strategy=%r)" % (int(local[over[0]]), s, table.shape[0],
                                                  strategy))
-        out[where] = _gather_rows(ctx, op, table, local)
+        out[where] = np.take(table, local, axis=0)
     return out
 
 
@@ -166,7 +152,7 @@ def lookup_rows(ctx, op, flat, tables, strategy, max_norm):
     flat = np.ascontiguousarray(flat)
     out = _compiled_lookup(ctx, op, flat, tables, strategy)
     if out is None:
-        out = _numpy_lookup(ctx, op, flat.astype(np.int64, copy=False), tables, strategy)
+        out = _numpy_lookup(op, flat.astype(np.int64, copy=False), tables, strategy)
     if max_norm is not None:
         out = _clip_rows(out, max_norm)
     return out

@@ -12,6 +12,7 @@ import struct
 import numpy as np
 
 from fastscope._src import dtypes as _dt
+from fastscope._src.tensor_shape import TensorShape
 
 
 # -- protobuf wire format ---------------------------------------------------------------------
@@ -83,25 +84,10 @@ def _read_varint(data, i):
 
 
 # -- TFRecord framing -------------------------------------------------------------------------
-def _crc32c_table():
-    table = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-        table.append(c)
-    return table
-
-
-_CRC_TABLE = _crc32c_table()
-
-
 def crc32c(data):
-    crc = 0xFFFFFFFF
-    table = _CRC_TABLE
-    for b in data:
-        crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
+    """CRC-32C (Castagnoli) of ``data`` (compiled: graphs make event files of megabytes)."""
+    from fastscope import _kernels
+    return _kernels.crc32c(data)
 
 
 def masked_crc32c(data):
@@ -185,7 +171,7 @@ def _shape_proto(shape):
 
 
 def _tensor_proto(arr, dtype):
-    out = field_varint(1, datatype_enum(dtype)) + field_bytes(2, _shape_proto_of(arr.shape))
+    out = field_varint(1, datatype_enum(dtype)) + field_bytes(2, _shape_proto(TensorShape(arr.shape)))
     if dtype.base_dtype is _dt.string:
         for v in arr.reshape(-1):
             out += field_bytes(8, v if isinstance(v, bytes) else str(v).encode("utf-8"))
@@ -193,10 +179,6 @@ def _tensor_proto(arr, dtype):
         out += field_bytes(4, np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<"),
                                                                copy=False).tobytes())
     return out
-
-
-def _shape_proto_of(dims):
-    return b"".join(field_bytes(2, field_varint(1, d)) for d in dims)
 
 
 def _attr(key, value_proto):
