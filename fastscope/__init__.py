@@ -1,57 +1,126 @@
-"""fastscope: TensorFlow 1.x variable management, compiled and fast.
+"""fastscope: TensorFlow 1.x graph-mode code, compiled and fast, without TensorFlow.
 
 ``import fastscope as tf`` and TF1 graph-mode code (variable_scope,
 get_variable, Variable, name_scope, Session) runs with TensorFlow's names,
 sharing and errors. This module only re-exports; the implementation lives in
-``fastscope._src``.
+``fastscope._src``. A TensorFlow 1.x name that fastscope does not provide yet
+raises an AttributeError that says so.
+
+>>> import fastscope as tf
+>>> with tf.Graph().as_default():
+...     with tf.variable_scope("layer"):
+...         w = tf.get_variable("w", [2, 2])
+...     print(w.name)
+layer/w:0
 """
-from fastscope._src.dtypes import (DType, as_dtype, bool, complex64, complex128, double,  # noqa: A004
-                                   float16, float32, float64, half, int8, int16, int32, int64,
-                                   string, uint8, uint16, uint32, uint64)
-from fastscope._src.tensor_shape import Dimension, TensorShape
-from fastscope._src.graph import (Graph, GraphKeys, Operation, Tensor, add_to_collection,
-                                  add_to_collections, control_dependencies, get_collection,
-                                  get_collection_ref, get_default_graph, reset_default_graph)
-from fastscope._src.graph import name_scope
-from fastscope._src.ops import (abs, add, cast, concat, constant, convert_to_tensor,  # noqa: A004
-                                divide, exp, floordiv, group, identity, log, maximum, minimum,
-                                multiply, negative, no_op, ones, ones_like, placeholder,
-                                placeholder_with_default, pow, reduce_max, reduce_mean,
-                                reduce_sum, reshape, sqrt, square, subtract, truediv, zeros,
-                                zeros_like)
-from fastscope._src.ops import negative as neg
-from fastscope._src.ops import shape_of as shape
-from fastscope._src.linalg_ops import matmul
-from fastscope._src.sparse_tensor import SparseTensor, SparseTensorValue
-from fastscope._src.variables import (Variable, VariableAggregation, VariableSynchronization,
-                                      all_variables, global_variables,
-                                      global_variables_initializer, initialize_all_variables,
-                                      initialize_local_variables, initialize_variables,
-                                      is_variable_initialized, local_variables,
-                                      local_variables_initializer, model_variables,
-                                      report_uninitialized_variables, trainable_variables,
-                                      variables_initializer)
-from fastscope._src.scopes import (AUTO_REUSE, VariableScope, get_variable_scope,
-                                   variable_op_scope, variable_scope)
-from fastscope._src.store import get_local_variable, get_variable, no_regularizer
-from fastscope._src.random_ops import (get_seed, random_normal, random_uniform, set_random_seed,
-                                       truncated_normal)
-from fastscope._src.initializers import (constant_initializer, glorot_normal_initializer,
-                                         glorot_uniform_initializer, identity_initializer,
-                                         ones_initializer, orthogonal_initializer,
-                                         random_normal_initializer, random_uniform_initializer,
-                                         truncated_normal_initializer,
-                                         variance_scaling_initializer, zeros_initializer)
-from fastscope._src.partitioning import (create_partitioned_variables,
-                                        fixed_size_partitioner, min_max_variable_partitioner,
-                                        variable_axis_size_partitioner)
-from fastscope._src.session import (ConfigProto, GPUOptions, InteractiveSession, RunMetadata,
-                                    RunOptions, Session, get_default_session)
+# pylint: disable=g-bad-import-order
+from fastscope._src.framework.dtypes import (DType, as_dtype, bool, complex64,  # noqa: A004
+                                             complex128, double, float16, float32, float64,
+                                             half, int8, int16, int32, int64, string, uint8,
+                                             uint16, uint32, uint64)
+from fastscope._src.framework.tensor_shape import Dimension, TensorShape
+from fastscope._src.framework.tensor import Operation, Tensor
+from fastscope._src.framework.graph import (Graph, GraphKeys, add_to_collection,
+                                            add_to_collections, control_dependencies,
+                                            get_collection, get_collection_ref,
+                                            get_default_graph, name_scope,
+                                            reset_default_graph)
+from fastscope._src.framework.op_builder import constant, convert_to_tensor
+from fastscope._src.framework.sparse_tensor import SparseTensor, SparseTensorValue
+from fastscope._src.framework.session_stack import get_default_session
+from fastscope._src.ops.array_ops import (concat, identity, ones, ones_like, placeholder,
+                                          placeholder_with_default, reshape, zeros, zeros_like)
+from fastscope._src.ops.array_ops import shape_of as shape
+from fastscope._src.ops.math_ops import (abs, add, cast, divide, exp, floordiv,  # noqa: A004
+                                         log, matmul, maximum, minimum, multiply, negative,
+                                         pow, reduce_max, reduce_mean, reduce_sum, sqrt,
+                                         square, subtract, truediv)
+from fastscope._src.ops.math_ops import negative as neg
+from fastscope._src.ops.control_flow_ops import group, no_op
+from fastscope._src.ops.random_ops import (get_seed, random_normal, random_uniform,
+                                           set_random_seed, truncated_normal)
+from fastscope._src.variables.variable import (Variable, VariableAggregation,
+                                               VariableSynchronization)
+from fastscope._src.variables.variable_lists import (all_variables, global_variables,
+                                                     global_variables_initializer,
+                                                     initialize_all_variables,
+                                                     initialize_local_variables,
+                                                     initialize_variables,
+                                                     is_variable_initialized, local_variables,
+                                                     local_variables_initializer,
+                                                     model_variables,
+                                                     report_uninitialized_variables,
+                                                     trainable_variables, variables_initializer)
+from fastscope._src.variables.scopes import (AUTO_REUSE, VariableScope, get_variable_scope,
+                                             variable_op_scope, variable_scope)
+from fastscope._src.variables.api import (create_partitioned_variables, get_local_variable,
+                                          get_variable, no_regularizer)
+from fastscope._src.variables.initializers import (constant_initializer,
+                                                   glorot_normal_initializer,
+                                                   glorot_uniform_initializer,
+                                                   identity_initializer, ones_initializer,
+                                                   orthogonal_initializer,
+                                                   random_normal_initializer,
+                                                   random_uniform_initializer,
+                                                   truncated_normal_initializer,
+                                                   variance_scaling_initializer,
+                                                   zeros_initializer)
+from fastscope._src.variables.partitioners import (fixed_size_partitioner,
+                                                   min_max_variable_partitioner,
+                                                   variable_axis_size_partitioner)
+from fastscope._src.client.session import (ConfigProto, GPUOptions, InteractiveSession,
+                                           RunMetadata, RunOptions, Session)
+from fastscope._src.missing import missing_attribute as _missing_attribute
 from fastscope import errors, initializers, nn, random, summary  # noqa: E402
 
 newaxis = None
 __version__ = "0.1.0"
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+
+def disable_v2_behavior():
+    """A no-op: fastscope is always TF1 graph mode."""
+
+
+def disable_eager_execution():
+    """A no-op: fastscope is always TF1 graph mode."""
+
+
+def __getattr__(name):
+    raise _missing_attribute(__name__, name)
+
+
+__all__ = sorted([
+    "AUTO_REUSE", "ConfigProto", "DType", "Dimension", "GPUOptions", "Graph", "GraphKeys",
+    "InteractiveSession", "Operation", "RunMetadata",
+    "RunOptions", "Session", "SparseTensor", "SparseTensorValue", "Tensor", "TensorShape",
+    "Variable", "VariableAggregation", "VariableScope", "VariableSynchronization", "abs", "add",
+    "add_to_collection", "add_to_collections", "all_variables", "as_dtype", "bool", "cast",
+    "complex128", "complex64", "concat", "constant", "constant_initializer",
+    "control_dependencies", "convert_to_tensor", "create_partitioned_variables",
+    "disable_eager_execution", "disable_v2_behavior", "divide", "double", "errors", "exp",
+    "fixed_size_partitioner", "float16", "float32", "float64", "floordiv", "get_collection",
+    "get_collection_ref", "get_default_graph", "get_default_session", "get_local_variable",
+    "get_seed", "get_variable", "get_variable_scope", "global_variables",
+    "global_variables_initializer", "glorot_normal_initializer", "glorot_uniform_initializer",
+    "group", "half", "identity", "identity_initializer", "initialize_all_variables",
+    "initialize_local_variables", "initialize_variables", "initializers", "int16", "int32",
+    "int64", "int8", "is_variable_initialized", "local_variables", "local_variables_initializer",
+    "log", "matmul", "maximum", "min_max_variable_partitioner", "minimum", "model_variables",
+    "multiply", "name_scope", "neg", "negative", "newaxis", "nn", "no_op", "no_regularizer",
+    "ones", "ones_initializer", "ones_like", "orthogonal_initializer", "placeholder",
+    "placeholder_with_default", "pow", "random", "random_normal", "random_normal_initializer",
+    "random_uniform", "random_uniform_initializer", "reduce_max", "reduce_mean", "reduce_sum",
+    "report_uninitialized_variables", "reset_default_graph", "reshape", "set_random_seed",
+    "shape", "sqrt", "square", "string", "subtract", "summary", "trainable_variables", "truediv",
+    "truncated_normal", "truncated_normal_initializer", "uint16", "uint32", "uint64", "uint8",
+    "variable_axis_size_partitioner", "variable_op_scope", "variable_scope",
+    "variables_initializer", "variance_scaling_initializer", "zeros", "zeros_initializer",
+    "zeros_like",
+])
 
 from fastscope import compat  # noqa: E402  (compat.v1 re-exports everything above)
+
+try:
+    del _src  # noqa: F821 - the implementation package is not part of the namespace
+except NameError:
+    pass

@@ -262,6 +262,39 @@ def conv2d_output_shape(input_shape, filter_shape, strides, padding, dilations=(
     return (n, oh, ow, co) if data_format == "NHWC" else (n, co, oh, ow)
 
 
+def _conv_run(x, f, out, n, h, w, c, kh, kw, o, oh, ow, sh, sw, dh, dw, pt, pl,
+              int nthreads):
+    """Fills NHWC ``out`` with conv2d of contiguous NHWC ``x`` and HWIO ``f`` (geometry given)."""
+    if max(kh * kw * c, o) > _INT_MAX:
+        raise ValueError("conv2d: filter exceeds BLAS's 32-bit range")
+    cdef ConvGeom g
+    g.H, g.W, g.C, g.KH, g.KW, g.O, g.OH, g.OW = h, w, c, kh, kw, o, oh, ow
+    g.sh, g.sw, g.dh, g.dw, g.pt, g.pl = sh, sw, dh, dw, pt, pl
+    g.K = kh * kw * c
+    g.P = n * oh * ow
+    cdef bint pointwise = (kh == 1 and kw == 1 and sh == 1 and sw == 1 and oh == h and ow == w
+                           and pt == 0 and pl == 0 and g.P <= _INT_MAX)
+    if nthreads < 1:
+        nthreads = 1
+    g.tile = _conv_tile_rows(g.P, g.K, x.itemsize, nthreads)
+    ntiles = (g.P + g.tile - 1) // g.tile
+    if nthreads > ntiles:
+        nthreads = max(1, ntiles)
+    nbuf = 0 if pointwise else (nthreads if nthreads > 1 else 1) * g.tile * g.K
+    cdef cnp.ndarray bufs = np.empty(nbuf, dtype=x.dtype)
+    cdef void* px = cnp.PyArray_DATA(x)
+    cdef void* pf = cnp.PyArray_DATA(f)
+    cdef void* po = cnp.PyArray_DATA(out)
+    cdef void* pbuf = cnp.PyArray_DATA(bufs)
+    if x.dtype == np.float32:
+        with nogil:
+            _conv_core(<float*>px, <float*>pf, <float*>po, &g, <float*>pbuf, pointwise, nthreads)
+    else:
+        with nogil:
+            _conv_core(<double*>px, <double*>pf, <double*>po, &g, <double*>pbuf, pointwise,
+                       nthreads)
+
+
 def conv2d(input, filter, strides, padding, dilations=(1, 1), data_format="NHWC",
            int nthreads=1):
     """2-D convolution (cross-correlation, as TensorFlow's conv2d).
@@ -310,36 +343,8 @@ def conv2d(input, filter, strides, padding, dilations=(1, 1), data_format="NHWC"
     if out.size == 0 or c == 0:
         out.fill(0)
         return out if data_format == "NHWC" else np.ascontiguousarray(out.transpose(0, 3, 1, 2))
-    x = np.ascontiguousarray(x)
-    f = np.ascontiguousarray(f)
-    if max(kh * kw * c, o) > _INT_MAX:
-        raise ValueError("conv2d: filter exceeds BLAS's 32-bit range")
-    cdef ConvGeom g
-    g.H, g.W, g.C, g.KH, g.KW, g.O, g.OH, g.OW = h, w, c, kh, kw, o, oh, ow
-    g.sh, g.sw, g.dh, g.dw, g.pt, g.pl = sh, sw, dh, dw, pt, pl
-    g.K = kh * kw * c
-    g.P = n * oh * ow
-    cdef bint pointwise = (kh == 1 and kw == 1 and sh == 1 and sw == 1 and oh == h and ow == w
-                           and pt == 0 and pl == 0 and g.P <= _INT_MAX)
-    if nthreads < 1:
-        nthreads = 1
-    g.tile = _conv_tile_rows(g.P, g.K, x.itemsize, nthreads)
-    ntiles = (g.P + g.tile - 1) // g.tile
-    if nthreads > ntiles:
-        nthreads = max(1, ntiles)
-    nbuf = 0 if pointwise else (nthreads if nthreads > 1 else 1) * g.tile * g.K
-    cdef cnp.ndarray bufs = np.empty(nbuf, dtype=x.dtype)
-    cdef void* px = cnp.PyArray_DATA(x)
-    cdef void* pf = cnp.PyArray_DATA(f)
-    cdef void* po = cnp.PyArray_DATA(out)
-    cdef void* pbuf = cnp.PyArray_DATA(bufs)
-    if x.dtype == np.float32:
-        with nogil:
-            _conv_core(<float*>px, <float*>pf, <float*>po, &g, <float*>pbuf, pointwise, nthreads)
-    else:
-        with nogil:
-            _conv_core(<double*>px, <double*>pf, <double*>po, &g, <double*>pbuf, pointwise,
-                       nthreads)
+    _conv_run(np.ascontiguousarray(x), np.ascontiguousarray(f), out, n, h, w, c, kh, kw, o,
+              oh, ow, sh, sw, dh, dw, pt, pl, nthreads)
     return out if data_format == "NHWC" else np.ascontiguousarray(out.transpose(0, 3, 1, 2))
 
 

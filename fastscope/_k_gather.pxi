@@ -136,6 +136,50 @@ cdef void _gather_routed(const int_t* ids, Py_ssize_t n, const _Route* r, char**
             _copy_routed(ids, n, i, r, src, dst, rowbytes)
 
 
+def _check_gather_args(tables, ids, int strategy):
+    """(ids, dtype, row shape) of gather_shards' arguments, checked."""
+    n_t = len(tables)
+    if n_t == 0:
+        raise ValueError("gather_shards: no tables")
+    if strategy not in (GATHER_ONE, GATHER_MOD, GATHER_DIV) or (strategy == GATHER_ONE and n_t != 1):
+        raise ValueError(f"gather_shards: bad strategy {strategy} for {n_t} tables")
+    ix = ids
+    if not isinstance(ix, np.ndarray) or (ix.dtype != np.int32 and ix.dtype != np.int64):
+        raise TypeError("gather_shards: ids must be an int32 or int64 ndarray")
+    if not ix.flags.c_contiguous:
+        raise ValueError("gather_shards: ids must be C-contiguous")
+    t0 = tables[0]
+    dt = t0.dtype
+    tail = t0.shape[1:]
+    if dt.hasobject:
+        raise TypeError("gather_shards: tables of object dtype are not supported")
+    for t in tables:
+        if not isinstance(t, np.ndarray) or t.ndim < 1:
+            raise ValueError("gather_shards: tables must be arrays of rank >= 1")
+        if t.dtype != dt:
+            raise TypeError(f"gather_shards: tables of dtypes {dt} and {t.dtype}")
+        if t.shape[1:] != tail:
+            raise ValueError(f"gather_shards: tables of row shapes {tail} and {t.shape[1:]}")
+        if not t.flags.c_contiguous:
+            raise ValueError("gather_shards: tables must be C-contiguous")
+    return ix, dt, tail
+
+
+cdef void _route_tables(tables, int strategy, _Route* r, int64_t* nrows, char** src):
+    """Fills the route (shard sizes and starts) of ``tables`` for ``strategy``."""
+    cdef Py_ssize_t k, n_t = len(tables)
+    r.strategy = strategy
+    r.nshards = n_t
+    r.total = 0
+    for k in range(n_t):
+        nrows[k] = tables[k].shape[0]
+        src[k] = <char*>cnp.PyArray_DATA(<cnp.ndarray>tables[k])
+        r.total += nrows[k]
+    r.per = r.total // n_t
+    r.extras = r.total % n_t
+    r.cut = r.extras * (r.per + 1)
+
+
 def gather_shards(tables, ids, int strategy=GATHER_ONE, int nthreads=1, out=None):
     """Rows `ids` of the table split into `tables`, in the order of `ids`.
 
@@ -168,29 +212,7 @@ def gather_shards(tables, ids, int strategy=GATHER_ONE, int nthreads=1, out=None
         args are (message, position of the first such id in ids.ravel()).
     """
     cdef Py_ssize_t k, n_t = len(tables)
-    if n_t == 0:
-        raise ValueError("gather_shards: no tables")
-    if strategy not in (GATHER_ONE, GATHER_MOD, GATHER_DIV) or (strategy == GATHER_ONE and n_t != 1):
-        raise ValueError(f"gather_shards: bad strategy {strategy} for {n_t} tables")
-    ix = ids
-    if not isinstance(ix, np.ndarray) or (ix.dtype != np.int32 and ix.dtype != np.int64):
-        raise TypeError("gather_shards: ids must be an int32 or int64 ndarray")
-    if not ix.flags.c_contiguous:
-        raise ValueError("gather_shards: ids must be C-contiguous")
-    t0 = tables[0]
-    dt = t0.dtype
-    tail = t0.shape[1:]
-    if dt.hasobject:
-        raise TypeError("gather_shards: tables of object dtype are not supported")
-    for t in tables:
-        if not isinstance(t, np.ndarray) or t.ndim < 1:
-            raise ValueError("gather_shards: tables must be arrays of rank >= 1")
-        if t.dtype != dt:
-            raise TypeError(f"gather_shards: tables of dtypes {dt} and {t.dtype}")
-        if t.shape[1:] != tail:
-            raise ValueError(f"gather_shards: tables of row shapes {tail} and {t.shape[1:]}")
-        if not t.flags.c_contiguous:
-            raise ValueError("gather_shards: tables must be C-contiguous")
+    ix, dt, tail = _check_gather_args(tables, ids, strategy)
     shape = ix.shape + tail
     if out is None:
         out = np.empty(shape, dtype=dt)
@@ -202,22 +224,13 @@ def gather_shards(tables, ids, int strategy=GATHER_ONE, int nthreads=1, out=None
     for d in tail:
         rowbytes *= d
     cdef _Route r
-    r.strategy = strategy
-    r.nshards = n_t
-    r.total = 0
     cdef int64_t* nrows = <int64_t*>malloc(n_t * sizeof(int64_t))
     cdef char** src = <char**>malloc(n_t * sizeof(char*))
     if nrows == NULL or src == NULL:
         free(nrows)
         free(src)
         raise MemoryError()
-    for k in range(n_t):
-        nrows[k] = tables[k].shape[0]
-        src[k] = <char*>cnp.PyArray_DATA(<cnp.ndarray>tables[k])
-        r.total += nrows[k]
-    r.per = r.total // n_t
-    r.extras = r.total % n_t
-    r.cut = r.extras * (r.per + 1)
+    _route_tables(tables, strategy, &r, nrows, src)
     cdef Py_ssize_t n = ix.size
     cdef Py_ssize_t bad
     cdef void* pix = cnp.PyArray_DATA(ix)

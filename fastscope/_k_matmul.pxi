@@ -3,8 +3,8 @@
 #
 # float32/float64 GEMMs above a size threshold run fastscope's own cache-blocked
 # kernel (_gemm.h: AVX-512 or AVX2+FMA micro-kernels, chosen at run time), so
-# their speed does not depend on which core type OpenBLAS picked (see
-# _prefer_avx512_openblas). Everything else (complex, tiny products, CPUs
+# their speed does not depend on which core type OpenBLAS picked (OpenBLAS
+# 0.3.30 runs its AVX2 kernels on AVX-512 AMD CPUs). Everything else (complex, tiny products, CPUs
 # without AVX2+FMA) goes to BLAS. FASTSCOPE_GEMM=blas (read at import) sends
 # every product to BLAS, for comparison; FASTSCOPE_GEMM=own sends every real
 # product to the own kernel, whatever its size or the CPU.
@@ -369,6 +369,12 @@ def matmul(a, b, bint transpose_a=False, bint transpose_b=False, bint adjoint_a=
         raise ValueError(f"matmul: dimensions ({m}, {n}, {ka}) exceed BLAS's 32-bit range")
     if own:
         return _matmul_real_own(a, b, opa, opb, out, batch, nb, m, n, ka, nthreads)
+    return _matmul_blas_wrapper(a, b, opa, opb, out, batch, nb, m, n, ka, nthreads)
+
+
+def _matmul_blas_wrapper(a, b, str opa, str opb, out, batch, Py_ssize_t nb, int m, int n,
+                         int ka, int nthreads):
+    """The BLAS path of ``matmul``: one gemm per batch item, or items in parallel."""
     a, ta, lda = _blas_operand(a, opa)
     b, tb, ldb = _blas_operand(b, opb)
     cdef cnp.ndarray oa = _batch_offsets(a, batch)

@@ -52,6 +52,79 @@ cdef object _int_bound(double v, str what):
     return int(v)
 
 
+cdef cnp.ndarray _fill_output(out, int dist):
+    """``out`` checked to be a writable C-contiguous array of a dtype ``dist`` can fill."""
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"random_fill: out must be a numpy.ndarray, got {type(out).__name__}")
+    cdef cnp.ndarray arr = out
+    if not arr.flags.c_contiguous:
+        raise ValueError("random_fill: out must be C-contiguous")
+    if not arr.flags.writeable:
+        raise ValueError("random_fill: out is read-only")
+    if dist not in (UNIFORM, NORMAL, TRUNCATED_NORMAL, UNIFORM_INT):
+        raise ValueError(f"random_fill: unknown dist {dist}; use UNIFORM, NORMAL, "
+                         "TRUNCATED_NORMAL or UNIFORM_INT")
+    dt = arr.dtype
+    is_int = dt == np.int32 or dt == np.int64
+    if dist == UNIFORM_INT:
+        if not is_int:
+            raise TypeError(f"random_fill: UNIFORM_INT needs an int32 or int64 output, got {dt}")
+    elif not (dt == np.float32 or dt == np.float64):
+        raise TypeError(f"random_fill: this distribution needs a float32 or float64 output, got {dt}")
+    if arr.ndim > MAX_NDIM:
+        raise ValueError(f"random_fill: rank {arr.ndim} is above {MAX_NDIM}")
+    return arr
+
+
+def _fill_block(shape, full_shape, offset):
+    """(full shape, offset) of the block ``shape`` inside the logical tensor, checked."""
+    nd = len(shape)
+    full = shape if full_shape is None else tuple(int(s) for s in full_shape)
+    off = (0,) * nd if offset is None else tuple(int(s) for s in offset)
+    if len(full) != nd or len(off) != nd:
+        raise ValueError(f"random_fill: out has shape {shape} but full_shape={full_shape!r}, "
+                         f"offset={offset!r} (all three need rank {nd})")
+    for i in range(nd):
+        if off[i] < 0 or off[i] + shape[i] > full[i]:
+            raise ValueError(f"random_fill: a block of shape {shape} at offset {off} does not fit "
+                             f"in full_shape {full} (axis {i})")
+    total = 1
+    for s in full:
+        total *= s
+    if total >= (1 << 64) - 64:
+        raise ValueError(f"random_fill: full_shape {full} has more than 2^64 elements")
+    return full, off
+
+
+cdef void _fill_runs(FillPlan* plan, shape, full, off, int64_t size) except *:
+    """Sets how the block's contiguous runs map onto the logical tensor."""
+    # Axes t.. match the full tensor; axis t-1 is partial: runs of
+    # prod(shape[t-1:]) elements are contiguous in both layouts.
+    nd = len(shape)
+    t = nd
+    while t > 0 and shape[t - 1] == full[t - 1]:
+        t -= 1
+    fstride = [1] * nd
+    for i in range(nd - 2, -1, -1):
+        fstride[i] = fstride[i + 1] * full[i + 1]
+    if t == 0:
+        plan.nouter = 0
+        plan.runlen = size
+        plan.run_base = 0
+        return
+    ra = t - 1
+    runlen = 1
+    for i in range(ra, nd):
+        runlen *= shape[i]
+    plan.nouter = ra
+    plan.runlen = runlen
+    plan.run_base = off[ra] * fstride[ra]
+    for i in range(ra):
+        plan.oshape[i] = shape[i]
+        plan.off[i] = off[i]
+        plan.fstride[i] = fstride[i]
+
+
 def random_fill(out, unsigned long long key, unsigned long long stream, int dist,
                 double a, double b, full_shape=None, offset=None, int nthreads=1):
     """Fill `out` in place from a counter-based (Philox4x32-10) random tensor.
@@ -90,37 +163,10 @@ def random_fill(out, unsigned long long key, unsigned long long stream, int dist
     seed (TensorFlow's depend on its kernel's thread split). Float32 normals
     use 23-bit uniforms (tails up to about 5.8 stddev), as TensorFlow's do.
     """
-    if not isinstance(out, np.ndarray):
-        raise TypeError(f"random_fill: out must be a numpy.ndarray, got {type(out).__name__}")
-    cdef cnp.ndarray arr = out
-    if not arr.flags.c_contiguous:
-        raise ValueError("random_fill: out must be C-contiguous")
-    if not arr.flags.writeable:
-        raise ValueError("random_fill: out is read-only")
-    if dist not in (UNIFORM, NORMAL, TRUNCATED_NORMAL, UNIFORM_INT):
-        raise ValueError(f"random_fill: unknown dist {dist}; use UNIFORM, NORMAL, "
-                         "TRUNCATED_NORMAL or UNIFORM_INT")
+    cdef cnp.ndarray arr = _fill_output(out, dist)
     dt = arr.dtype
-    is_int = dt == np.int32 or dt == np.int64
-    if dist == UNIFORM_INT:
-        if not is_int:
-            raise TypeError(f"random_fill: UNIFORM_INT needs an int32 or int64 output, got {dt}")
-    elif not (dt == np.float32 or dt == np.float64):
-        raise TypeError(f"random_fill: this distribution needs a float32 or float64 output, got {dt}")
-
-    cdef int nd = arr.ndim
-    if nd > MAX_NDIM:
-        raise ValueError(f"random_fill: rank {nd} is above {MAX_NDIM}")
     shape = tuple(int(s) for s in out.shape)
-    full = shape if full_shape is None else tuple(int(s) for s in full_shape)
-    off = (0,) * nd if offset is None else tuple(int(s) for s in offset)
-    if len(full) != nd or len(off) != nd:
-        raise ValueError(f"random_fill: out has shape {shape} but full_shape={full_shape!r}, "
-                         f"offset={offset!r} (all three need rank {nd})")
-    for i in range(nd):
-        if off[i] < 0 or off[i] + shape[i] > full[i]:
-            raise ValueError(f"random_fill: a block of shape {shape} at offset {off} does not fit "
-                             f"in full_shape {full} (axis {i})")
+    full, off = _fill_block(shape, full_shape, offset)
     cdef FillPlan plan
     memset(&plan, 0, sizeof(FillPlan))
     plan.key = key
@@ -141,51 +187,27 @@ def random_fill(out, unsigned long long key, unsigned long long stream, int dist
         size *= s
     if size == 0:
         return
-    total = 1
-    for s in full:
-        total *= s
-    if total >= (1 << 64) - 64:
-        raise ValueError(f"random_fill: full_shape {full} has more than 2^64 elements")
+    _fill_runs(&plan, shape, full, off, size)
+    _fill_dispatch(arr, size, &plan, nthreads)
 
-    # Axes t.. match the full tensor; axis t-1 is partial: runs of
-    # prod(shape[t-1:]) elements are contiguous in both layouts.
-    t = nd
-    while t > 0 and shape[t - 1] == full[t - 1]:
-        t -= 1
-    fstride = [1] * nd
-    for i in range(nd - 2, -1, -1):
-        fstride[i] = fstride[i + 1] * full[i + 1]
-    if t == 0:
-        plan.nouter = 0
-        plan.runlen = size
-        plan.run_base = 0
-    else:
-        ra = t - 1
-        runlen = 1
-        for i in range(ra, nd):
-            runlen *= shape[i]
-        plan.nouter = ra
-        plan.runlen = runlen
-        plan.run_base = off[ra] * fstride[ra]
-        for i in range(ra):
-            plan.oshape[i] = shape[i]
-            plan.off[i] = off[i]
-            plan.fstride[i] = fstride[i]
+
+cdef void _fill_dispatch(cnp.ndarray arr, int64_t size, FillPlan* plan, int nthreads) except *:
     if nthreads < 1:
         nthreads = 1
     cdef void* data = cnp.PyArray_DATA(arr)
+    dt = arr.dtype
     if dt == np.float32:
         with nogil:
-            fill_plan(<float*>data, size, &plan, nthreads)
+            fill_plan(<float*>data, size, plan, nthreads)
     elif dt == np.float64:
         with nogil:
-            fill_plan(<double*>data, size, &plan, nthreads)
+            fill_plan(<double*>data, size, plan, nthreads)
     elif dt == np.int32:
         with nogil:
-            fill_plan(<int32_t*>data, size, &plan, nthreads)
+            fill_plan(<int32_t*>data, size, plan, nthreads)
     else:
         with nogil:
-            fill_plan(<int64_t*>data, size, &plan, nthreads)
+            fill_plan(<int64_t*>data, size, plan, nthreads)
 
 
 

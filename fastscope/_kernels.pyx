@@ -73,42 +73,9 @@ def _philox4x32_10(ctr, key):
 
 # --------------------------------------------------------------------------
 # BLAS. The gemm pointers are taken from scipy.linalg.cython_blas at import
-# time rather than cimported, so that the choice below can be made before
-# scipy's OpenBLAS is loaded.
-
-def _cpu_has_avx512():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("flags"):
-                    flags = set(line.split(":", 1)[1].split())
-                    return {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= flags
-    except OSError:
-        pass
-    return False
-
-
-def _prefer_avx512_openblas():
-    """Ask OpenBLAS for its AVX-512 (SkylakeX) kernels where the CPU has them.
-
-    OpenBLAS 0.3.30's runtime detection maps recent AMD CPUs with AVX-512
-    (Zen 4/5) to its Haswell (AVX2) kernels, which run float32 GEMM at about
-    half the speed of its SkylakeX kernels on the same CPU. OpenBLAS reads
-    OPENBLAS_CORETYPE once, when it is loaded, so this only has an effect if
-    scipy.linalg has not been imported yet. A user's own OPENBLAS_CORETYPE
-    wins; FASTSCOPE_NO_BLAS_CORETYPE=1 turns this off.
-    """
-    if (sys.platform != "linux" or os.environ.get("OPENBLAS_CORETYPE")
-            or os.environ.get("FASTSCOPE_NO_BLAS_CORETYPE") or "scipy.linalg" in sys.modules):
-        return False
-    if not _cpu_has_avx512():
-        return False
-    os.environ["OPENBLAS_CORETYPE"] = "SkylakeX"
-    return True
-
-
-_prefer_avx512_openblas()
-
+# time rather than cimported (cimporting would load all of scipy.linalg).
+# fastscope never sets OPENBLAS_CORETYPE: the process's environment is the
+# user's (README: "Settings" measures what the core type changes).
 
 def _load_cython_blas():
     """scipy.linalg.cython_blas without running scipy/linalg/__init__.py.
@@ -142,7 +109,7 @@ def _load_cython_blas():
     return mod
 
 
-_cython_blas = _load_cython_blas()  # after the choice above
+_cython_blas = _load_cython_blas()
 
 ctypedef void (*sgemm_t)(char*, char*, int*, int*, int*, float*, float*, int*, float*, int*,
                          float*, float*, int*) noexcept nogil

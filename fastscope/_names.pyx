@@ -1,5 +1,5 @@
 # cython: language_level=3
-"""Compiled name resolution: unique op names, scope paths and store look-ups.
+"""Compiled name resolution: unique op names, scope paths, store look-ups, build nodes.
 
 These run on every op and variable creation, so they are compiled. They touch
 only builtin dicts and strs and call no Python code, so each call runs under
@@ -52,11 +52,12 @@ cdef class NameTable:
             full = "%s_%d" % (full, i - 1)
         return full
 
-    cpdef bint is_used(self, str full_name):
-        return full_name.lower() in self._in_use
+    cpdef Py_ssize_t journal_begin(self):
+        """Starts (or nests into) journaling this thread's name changes; returns a marker.
 
-    cpdef Py_ssize_t begin(self):
-        """Starts (or nests) journaling this thread's name changes; returns a marker."""
+        Pair with ``journal_rollback(marker)`` to undo the changes made since, and
+        with ``journal_end()`` (outermost transaction only) to stop journaling.
+        """
         cdef unsigned long ident = PyThread_get_thread_ident()
         cdef list journal = self._journals.get(ident)
         if journal is None:
@@ -64,15 +65,9 @@ cdef class NameTable:
             return 0
         return len(journal)
 
-    cpdef void commit(self, Py_ssize_t marker):
-        """Keeps the changes since ``marker``; the outermost commit stops journaling."""
-        if marker == 0:
-            self._journals.pop(PyThread_get_thread_ident(), None)
-
-    cpdef void rollback(self, Py_ssize_t marker):
+    cpdef void journal_rollback(self, Py_ssize_t marker):
         """Undoes this thread's name changes since ``marker`` (others' are untouched)."""
-        cdef unsigned long ident = PyThread_get_thread_ident()
-        cdef list journal = self._journals.get(ident)
+        cdef list journal = self._journals.get(PyThread_get_thread_ident())
         cdef Py_ssize_t i
         if journal is None:
             return
@@ -83,18 +78,10 @@ cdef class NameTable:
             else:
                 self._in_use[key] = old
         del journal[marker:]
-        if marker == 0:
-            del self._journals[ident]
 
-
-cpdef str join_scope(str scope, str name):
-    """``scope/name``, or ``name`` at the root."""
-    return scope + "/" + name if scope else name
-
-
-cpdef str strip_scope_slash(str scope_name):
-    """``a/b/`` -> ``a/b`` (TensorFlow's name_from_scope_name)."""
-    return scope_name[:-1] if scope_name and scope_name[-1] == "/" else scope_name
+    cpdef void journal_end(self):
+        """Stops journaling this thread's name changes (keeps them)."""
+        self._journals.pop(PyThread_get_thread_ident(), None)
 
 
 # Results of VarTable.lookup; the store turns them into TensorFlow's errors,
@@ -194,3 +181,52 @@ cdef class NameScope:
 
 cpdef bint valid_op_name(str name):
     return len(name) > 0 and _valid_name(name, False)
+
+
+cdef class Node:
+    """An op being built, as its shape function sees it.
+
+    Attributes:
+      graph, type: the graph and the op type.
+      inputs: the converted input tensors (list inputs flattened, in order).
+      attrs: the attribute dict.
+      name: the op's full name (the one it will get).
+    """
+    cdef readonly object graph
+    cdef readonly str type
+    cdef readonly tuple inputs
+    cdef readonly dict attrs
+    cdef readonly object name_arg
+    cdef readonly str default
+
+    def __cinit__(self, graph, str op_type, tuple inputs, dict attrs, name_arg, str default):
+        self.graph = graph
+        self.type = op_type
+        self.inputs = inputs
+        self.attrs = attrs
+        self.name_arg = name_arg
+        self.default = default
+
+    @property
+    def name(self):
+        name = self.name_arg
+        if name and name[len(name) - 1] == "/":
+            return name[:len(name) - 1]
+        g = self.graph
+        return g._names.unique(g._local.name_stack, name or self.default, False)
+
+    def describe(self):
+        """``'{{node NAME}} = TYPE'``, as TensorFlow's shape errors name a node."""
+        return "'{{node %s}} = %s'" % (self.name, self.type)
+
+    def input_shapes(self):
+        """``[2,3], [3]``: the input shapes as TensorFlow's messages list them."""
+        out = []
+        for t in self.inputs:
+            dims = t._shape._dims
+            if dims is None:
+                out.append("?")
+            else:
+                out.append("[%s]" % ",".join(["?" if d._value is None else str(d._value)
+                                              for d in dims]))
+        return ", ".join(out)

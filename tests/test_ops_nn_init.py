@@ -113,7 +113,7 @@ def test_initializers_values(init, check):
 
 
 def test_fans_of_conv_kernels_and_identity():
-    from fastscope._src.initializers import compute_fans
+    from fastscope._src.variables.initializers import compute_fans
     assert compute_fans([3, 3, 16, 32]) == (144, 288)
     assert compute_fans([]) == (1, 1) and compute_fans([7]) == (7, 7)
     v = tf.get_variable("eye", [3, 3], initializer=tf.identity_initializer(2.0))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import fastscope as tf
-from fastscope._src import executor
+from fastscope._src.client import executor
 
 BIG = [256, 300]          # 76,800 elements: above executor.MIN_UNIT_ELEMENTS per shard / 1
 

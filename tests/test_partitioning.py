@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 import fastscope as tf
-from fastscope._src.partitioning import PartitionInfo, PartitionedVariable, SaveSliceInfo
-from fastscope._src.store import get_default_store
+from fastscope._src.variables.partitioned import PartitionedVariable
+from fastscope._src.variables.partitioners import PartitionInfo, SaveSliceInfo
+from fastscope._src.variables.store import get_default_store
 
 S = tf.TensorShape
 

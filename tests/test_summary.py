@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import fastscope as tf
-from fastscope._src import event_file as ef
+from fastscope._src.summary import event_file as ef
 
 
 def _run(fetches, feed=None):

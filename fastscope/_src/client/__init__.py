@@ -1,0 +1,1 @@
+"""The client: Session, plan compilation and the executor."""

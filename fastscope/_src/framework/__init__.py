@@ -1,0 +1,1 @@
+"""Framework: dtypes, shapes, errors, Graph/Operation/Tensor, the op registry and op building."""

@@ -1,0 +1,1 @@
+"""Op definitions: each op registered once (inputs, shape function, kernel, traits)."""

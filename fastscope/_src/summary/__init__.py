@@ -1,0 +1,1 @@
+"""Summaries: summary ops, event files and FileWriter."""

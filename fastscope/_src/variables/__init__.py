@@ -1,0 +1,1 @@
+"""Variables: Variable, scopes, the creation request, the store, getters, partitioning."""
