@@ -252,22 +252,51 @@ static int fs_gemm_force_isa(int isa) {
 }
 
 /* ---- packing buffers: 64-byte aligned, cached per thread ---------------- */
+/* Each thread keeps its two packing buffers between calls (allocating them per
+ * call costs page faults on every GEMM). They hang off a pthread key whose
+ * destructor frees them when the thread exits, so short-lived threads (a
+ * Python thread per request, say) do not leak them. */
 
-static __thread void *fs_gemm_buf[2];
-static __thread size_t fs_gemm_bufsize[2];
+#include <pthread.h>
+
+typedef struct { void *buf[2]; size_t size[2]; } fs_gemm_tls;
+
+static pthread_key_t fs_gemm_key;
+static pthread_once_t fs_gemm_key_once = PTHREAD_ONCE_INIT;
+static int fs_gemm_key_ok = 0;
+
+static void fs_gemm_tls_free(void *p) {
+    fs_gemm_tls *t = (fs_gemm_tls *)p;
+    free(t->buf[0]);
+    free(t->buf[1]);
+    free(t);
+}
+
+static void fs_gemm_key_init(void) {
+    fs_gemm_key_ok = pthread_key_create(&fs_gemm_key, fs_gemm_tls_free) == 0;
+}
 
 static void *fs_gemm_scratch(int slot, size_t bytes) {
-    if (bytes > fs_gemm_bufsize[slot]) {
+    fs_gemm_tls *t;
+    pthread_once(&fs_gemm_key_once, fs_gemm_key_init);
+    if (!fs_gemm_key_ok) return NULL;
+    t = (fs_gemm_tls *)pthread_getspecific(fs_gemm_key);
+    if (t == NULL) {
+        t = (fs_gemm_tls *)calloc(1, sizeof(fs_gemm_tls));
+        if (t == NULL) return NULL;
+        if (pthread_setspecific(fs_gemm_key, t) != 0) { free(t); return NULL; }
+    }
+    if (bytes > t->size[slot]) {
         void *p = NULL;
-        free(fs_gemm_buf[slot]);
-        fs_gemm_buf[slot] = NULL;
-        fs_gemm_bufsize[slot] = 0;
+        free(t->buf[slot]);
+        t->buf[slot] = NULL;
+        t->size[slot] = 0;
         bytes = (bytes + 4095) & ~(size_t)4095;
         if (posix_memalign(&p, 64, bytes) != 0) return NULL;
-        fs_gemm_buf[slot] = p;
-        fs_gemm_bufsize[slot] = bytes;
+        t->buf[slot] = p;
+        t->size[slot] = bytes;
     }
-    return fs_gemm_buf[slot];
+    return t->buf[slot];
 }
 
 static int64_t fs_cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }

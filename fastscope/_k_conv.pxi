@@ -180,8 +180,8 @@ def _pair(v, str what, str data_format):
         v = (v[1], v[2]) if data_format == "NHWC" else (v[2], v[3])
     if len(v) != 2:
         raise ValueError(f"conv2d: {what} must have 2 (or 4) entries, got {list(v)}")
-    if v[0] < 1 or v[1] < 1:
-        raise ValueError(f"conv2d: {what} must be positive, got {list(v)}")
+    if v[0] < 1 or v[1] < 1 or v[0] > _INT_MAX or v[1] > _INT_MAX:
+        raise ValueError(f"conv2d: {what} must be positive and below 2^31, got {list(v)}")
     return v
 
 
@@ -199,7 +199,7 @@ def _padding_spec(padding, str data_format):
             raise ValueError(f"conv2d: explicit padding of the batch and depth dimensions must "
                              f"be 0, got {pads}")
         pads = pads[1:3] if data_format == "NHWC" else pads[2:4]
-    if len(pads) != 2 or any(len(pr) != 2 or min(pr) < 0 for pr in pads):
+    if len(pads) != 2 or any(len(pr) != 2 or min(pr) < 0 or max(pr) > _INT_MAX for pr in pads):
         raise ValueError(f"conv2d: explicit padding must be ((top, bottom), (left, right)) of "
                          f"non-negative ints, got {padding!r}")
     return pads[0], pads[1]

@@ -18,10 +18,24 @@ cdef inline void _pool_window(const PoolGeom* g, Py_ssize_t oh, Py_ssize_t ow, P
     w0[0] = max(w0[0], 0)
 
 
+cdef inline real_t _plowest(real_t v) noexcept nogil:
+    if real_t is float:
+        return -FLT_MAX
+    else:
+        return -DBL_MAX
+
+
+cdef inline real_t _pclean(real_t v) noexcept nogil:
+    # TensorFlow's max pooling starts each window at the type's lowest value
+    # and takes v only when v > max: a NaN never wins, and a window of NaNs or
+    # -infs gives the lowest value. Every fold starts from a cleaned cell.
+    cdef real_t lo = _plowest(v)
+    return v if v > lo else lo
+
+
 cdef inline real_t _pmax(real_t m, real_t v) noexcept nogil:
-    # A NaN in the window wins, as in numpy's max. Non-short-circuit `|`
-    # keeps this a branch-free select, which the compiler vectorises.
-    return v if ((v > m) | (v != v)) else m
+    # m is clean (not NaN); a branch-free select, which the compiler vectorises.
+    return v if v > m else m
 
 
 cdef void _pool_row_nhwc_direct(const real_t* x, real_t* out, Py_ssize_t r,
@@ -45,8 +59,12 @@ cdef void _pool_row_nhwc_direct(const real_t* x, real_t* out, Py_ssize_t r,
                 dst[c] = 0
             continue
         src = img + (h0 * g.W + w0) * C
-        for c in range(C):
-            dst[c] = src[c]
+        if g.avg:
+            for c in range(C):
+                dst[c] = src[c]
+        else:
+            for c in range(C):
+                dst[c] = _pclean(src[c])
         for ih in range(h0, h1):
             for iw in range(w0, w1):
                 if ih == h0 and iw == w0:
@@ -104,13 +122,13 @@ cdef inline void _fold_cells(real_t* dst, const real_t* src, Py_ssize_t n, Py_ss
     else:
         if n == 1:
             for j in range(L):
-                dst[j] = a[j]
+                dst[j] = _pclean(a[j])
         elif n == 2:
             for j in range(L):
-                dst[j] = _pmax(a[j], b[j])
+                dst[j] = _pmax(_pclean(a[j]), b[j])
         else:
             for j in range(L):
-                dst[j] = _pmax(_pmax(a[j], b[j]), c[j])
+                dst[j] = _pmax(_pmax(_pclean(a[j]), b[j]), c[j])
             k = 3
             while k < n:
                 a = src + k * step
@@ -199,7 +217,7 @@ cdef void _pool_row_nchw(const real_t* x, real_t* out, Py_ssize_t r,
         if h1 <= h0 or w1 <= w0:
             dst[ow] = 0
             continue
-        acc = img[h0 * g.W + w0]
+        acc = img[h0 * g.W + w0] if g.avg else _pclean(img[h0 * g.W + w0])
         for ih in range(h0, h1):
             for iw in range(w0, w1):
                 if g.avg:
@@ -218,8 +236,12 @@ cdef void _pool_row_nchw(const real_t* x, real_t* out, Py_ssize_t r,
             dst[ow] = 0
         return
     src = img + h0 * g.W + lo * sw - g.pl
-    for ow in range(hi - lo):
-        dst[lo + ow] = src[ow * sw]
+    if g.avg:
+        for ow in range(hi - lo):
+            dst[lo + ow] = src[ow * sw]
+    else:
+        for ow in range(hi - lo):
+            dst[lo + ow] = _pclean(src[ow * sw])
     for ih in range(h0, h1):
         for kw in range(g.KW):
             if ih == h0 and kw == 0:
@@ -317,8 +339,8 @@ def pool2d(input, str mode, ksize, strides, str padding, str data_format="NHWC",
         raise ValueError(f"pool2d: padding must be 'SAME' or 'VALID', got {padding!r}")
     kh, kw = (int(v) for v in ksize)
     sh, sw = (int(v) for v in strides)
-    if min(kh, kw, sh, sw) < 1:
-        raise ValueError(f"pool2d: ksize and strides must be positive, got {(kh, kw)}, "
+    if min(kh, kw, sh, sw) < 1 or max(kh, kw, sh, sw) > _INT_MAX:
+        raise ValueError(f"pool2d: ksize and strides must be positive and below 2^31, got {(kh, kw)}, "
                          f"{(sh, sw)}")
     nchw = data_format == "NCHW"
     if nchw:

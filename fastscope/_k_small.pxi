@@ -57,7 +57,9 @@ def matmul_small(x, y, bint transpose_a=False, bint transpose_b=False):
     if transpose_b:
         kb, n = n, kb
         br, bc = bc, br
-    if k != kb or m * n * k > _SMALL_MATMUL_WORK:
+    # (each factor is bounded first: m * n * k of a zero-stride view could overflow)
+    if (k != kb or m > _SMALL_MATMUL_WORK or n > _SMALL_MATMUL_WORK or k > _SMALL_MATMUL_WORK
+            or m * n * k > _SMALL_MATMUL_WORK):
         return None
     cdef cnp.npy_intp dims[2]
     dims[0] = m

@@ -22,6 +22,7 @@ from cython.parallel cimport prange, threadid
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t, uintptr_t
 from libc.stdlib cimport malloc, free
 from libc.string cimport memcpy, memset
+from libc.float cimport FLT_MAX, DBL_MAX
 from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_GetName
 
 import ctypes

@@ -8,6 +8,7 @@ from fastscope import _kernels as K
 
 def reference_pool(x, mode, ksize, strides, padding):
     """Window by window, in float64, from TensorFlow's definition (NHWC)."""
+    lowest = (np.finfo if x.dtype.kind == "f" else np.iinfo)(x.dtype).min
     x = x.astype(np.float64)
     n, h, w, c = x.shape
     (kh, kw), (sh, sw) = ksize, strides
@@ -22,8 +23,13 @@ def reference_pool(x, mode, ksize, strides, padding):
         for j in range(ow):
             r0, c0 = i * sh - pt, j * sw - pl
             win = x[:, max(r0, 0):r0 + kh, max(c0, 0):c0 + kw, :]   # padding takes no part
-            out[:, i, j, :] = win.max(axis=(1, 2)) if mode == "max" else win.mean(axis=(1, 2))
+            out[:, i, j, :] = _tf_max(win, lowest) if mode == "max" else win.mean(axis=(1, 2))
     return out
+
+
+def _tf_max(win, lowest):
+    # TensorFlow's max starts at the type's lowest value and a NaN never wins
+    return np.maximum(np.where(np.isnan(win), -np.inf, win).max(axis=(1, 2)), lowest)
 
 
 CASES = [  # (n, h, w, c, ksize, strides, padding)
@@ -78,12 +84,22 @@ def test_avg_same_divides_by_the_cells_inside():
     assert (K.pool2d(x, "avg", (3, 3), (1, 1), "SAME") == 1).all()
 
 
-def test_nan_in_a_window_propagates_to_its_max_and_mean():
+def test_nan_in_a_window_propagates_to_its_mean_but_never_wins_its_max():
+    # TensorFlow's semantics (its MaxPool starts at the lowest value and keeps v > max)
     x = np.zeros((1, 4, 4, 2), np.float64)
     x[0, 0, 0, 1] = np.nan
-    for mode in ("max", "avg"):
-        got = K.pool2d(x, mode, (2, 2), (2, 2), "VALID")
-        assert np.isnan(got[0, 0, 0, 1]) and not np.isnan(got).sum() - 1
+    got = K.pool2d(x, "avg", (2, 2), (2, 2), "VALID")
+    assert np.isnan(got[0, 0, 0, 1]) and np.isnan(got).sum() == 1
+    got = K.pool2d(x, "max", (2, 2), (2, 2), "VALID")
+    assert not np.isnan(got).any() and got[0, 0, 0, 1] == 0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_window_of_nans_or_minus_infs_gives_the_lowest_value(dtype):
+    x = np.full((1, 2, 4, 1), np.nan, dtype)
+    x[0, :, 2:, 0] = -np.inf
+    got = K.pool2d(x, "max", (2, 2), (2, 2), "VALID")
+    assert (got == np.finfo(dtype).min).all()
 
 
 @pytest.mark.parametrize("shape,fmt,oshape", [
@@ -126,10 +142,14 @@ def test_graph_ops_use_tensorflow_argument_order(fmt, dtype):
     s4 = [1, 2, 2, 1] if fmt == "NHWC" else [1, 1, 2, 2]
     with tf.Graph().as_default(), tf.Session() as sess:
         mx = sess.run(tf.nn.max_pool(tf.constant(xin), k4, s4, "SAME", data_format=fmt))
+        if dtype == np.int32:   # TensorFlow's AvgPool takes floats only
+            with pytest.raises(TypeError, match="DataType int32 not in list of allowed values"):
+                tf.nn.avg_pool(tf.constant(xin), k4, s4, "VALID", data_format=fmt)
+            xin = xin.astype(np.float64)
         av = sess.run(tf.nn.avg_pool(tf.constant(xin), k4, s4, "VALID", data_format=fmt))
     if fmt == "NCHW":
         mx, av = mx.transpose(0, 2, 3, 1), av.transpose(0, 2, 3, 1)
-    assert mx.dtype == dtype and av.dtype == dtype
+    assert mx.dtype == dtype and av.dtype == (dtype if dtype != np.int32 else np.float64)
     np.testing.assert_array_equal(mx, reference_pool(x, "max", (3, 2), (2, 2), "SAME")
                                   .astype(dtype))
     tol = {np.float16: 1e-2, np.int32: 1}.get(dtype, 1e-5)   # values ~10; ints truncate

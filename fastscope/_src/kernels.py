@@ -59,6 +59,15 @@ def _available_cpus():
         return max(1, os.cpu_count() or 1)
 
 
+def max_threads() -> int:
+    """The most threads a kernel may start: 4 per CPU this process may use, at least 64.
+
+    More only costs (every thread is a stack and a share of the cores), and far more
+    ends the process inside the OpenMP runtime, so larger requests are clamped.
+    """
+    return max(64, 4 * _available_cpus())
+
+
 def resolve_threads(requested=None) -> int:
     """The thread budget for one kernel call.
 
@@ -68,22 +77,33 @@ def resolve_threads(requested=None) -> int:
 
     Returns:
       requested if > 0, else OMP_NUM_THREADS if set, else the number of CPUs
-      this process may use (at least 1).
+      this process may use (at least 1); never more than ``max_threads()``.
 
     >>> resolve_threads(3)
     3
+    >>> resolve_threads(40000) == max_threads()
+    True
     """
     if requested is not None:
         requested = int(requested)
         if requested > 0:
-            return requested
+            return min(requested, max_threads())
     env = _parse_omp_env()
     if env is not None:
-        return env
+        return min(env, max_threads())
     return _available_cpus()
 
 
 _compiled = []
+
+
+@functools.lru_cache(maxsize=None)
+def memory_bytes():
+    """This machine's physical memory in bytes (the most any one value may take)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return 1 << 40
 
 
 def compiled():

@@ -29,7 +29,7 @@ import concurrent.futures
 import threading
 
 from fastscope._src.framework import errors as _errors
-from fastscope._src.kernels import resolve_threads
+from fastscope._src.kernels import max_threads, resolve_threads
 
 # Below this many elements a fill is cheaper than handing it to another thread.
 MIN_UNIT_ELEMENTS = 1 << 16
@@ -191,7 +191,7 @@ def thread_plan(session, n_units):
     ``threads.resolve_threads()``); the intra-op budget (ConfigProto
     .intra_op_parallelism_threads, else ``resolve_threads()``) is split among them.
     """
-    inter = session.inter_threads or resolve_threads()
+    inter = min(session.inter_threads or resolve_threads(), max_threads())
     workers = max(1, min(inter, n_units))
     budget = resolve_threads(session.intra_threads)
     return workers, max(1, budget // workers)

@@ -12,13 +12,16 @@ keeps the per-call overhead to a few microseconds.
 ...         print(sess.run(x * 2, feed_dict={x: [1, 2]}))
 [2. 4.]
 """
+import math
 import threading
 
 import numpy as np
 
+from fastscope._src import kernels
 from fastscope._src.client import executor
 from fastscope._src.client.plan import compile_plan, flatten_fetches, resolve_fetch
 from fastscope._src.framework import composites, session_stack
+from fastscope._src.framework import errors as _errors
 from fastscope._src.framework.graph import get_default_graph
 from fastscope._src.framework.tensor import Operation, Tensor
 
@@ -203,7 +206,9 @@ class Session:
                 continue
             v = vals[s]
             if isinstance(v, np.ndarray):
-                if state.holds(v):
+                # The caller owns what it gets: never a variable's buffer (a later assign
+                # would show through it), never the graph's read-only constant.
+                if not v.flags.writeable or state.holds(v):
                     v = v.copy()
                 if v.ndim == 0:
                     v = v[()]
@@ -274,6 +279,16 @@ class Session:
         if not t._shape.is_compatible_with(arr.shape):
             raise ValueError("Cannot feed value of shape %r for Tensor %s, which has shape %s"
                              % (arr.shape, t.name, t._shape))
+        if not (arr.flags.c_contiguous and arr.flags.aligned):
+            # Kernels get contiguous, aligned, native values (TensorFlow copies feeds into its
+            # own buffers too); a view whose logical size exceeds memory (a zero-stride
+            # as_strided array) is refused rather than copied or iterated.
+            nbytes = math.prod(arr.shape) * arr.itemsize
+            if nbytes > kernels.memory_bytes():
+                raise _errors.InvalidArgumentError(
+                    None, None, "Cannot feed a value of shape %s (%d bytes) for Tensor %s: more "
+                    "than this machine's memory" % (list(arr.shape), nbytes, t.name))
+            arr = np.require(arr, requirements=("C", "A"))
         return arr
 
     # -- lifecycle ---------------------------------------------------------------------------

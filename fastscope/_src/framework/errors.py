@@ -4,6 +4,8 @@ Run-time failures inside ``Session.run`` raise these; build-time mistakes raise
 ValueError/TypeError, as TensorFlow does.
 """
 
+import errno
+
 OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND = 0, 1, 2, 3, 4, 5
 ALREADY_EXISTS, PERMISSION_DENIED, RESOURCE_EXHAUSTED, FAILED_PRECONDITION = 6, 7, 8, 9
 ABORTED, OUT_OF_RANGE, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS = 10, 11, 12, 13, 14, 15
@@ -58,3 +60,32 @@ InternalError = _subclass("InternalError", INTERNAL, "An internal invariant was 
 UnavailableError = _subclass("UnavailableError", UNAVAILABLE, "The runtime is unavailable.")
 DataLossError = _subclass("DataLossError", DATA_LOSS, "Unrecoverable data loss.")
 UnauthenticatedError = _subclass("UnauthenticatedError", UNAUTHENTICATED, "Not authenticated.")
+
+
+_ERRNO_TYPES = {
+    errno.EEXIST: AlreadyExistsError, errno.ENOENT: NotFoundError,
+    errno.EACCES: PermissionDeniedError, errno.EPERM: PermissionDeniedError,
+    errno.EROFS: PermissionDeniedError, errno.ENOTDIR: FailedPreconditionError,
+    errno.EISDIR: FailedPreconditionError, errno.ENOTEMPTY: FailedPreconditionError,
+    errno.ENOSPC: ResourceExhaustedError, errno.EDQUOT: ResourceExhaustedError,
+    errno.EFBIG: ResourceExhaustedError, errno.ENOMEM: ResourceExhaustedError,
+    errno.EMFILE: ResourceExhaustedError, errno.ENAMETOOLONG: InvalidArgumentError,
+    errno.EINVAL: InvalidArgumentError, errno.EIO: DataLossError,
+}
+
+
+def from_os_error(err, path, doing="opening"):
+    """TensorFlow's error for an OSError raised while ``doing`` something with ``path``.
+
+    Mapped by errno (EEXIST -> AlreadyExistsError, ENOENT -> NotFoundError, EACCES ->
+    PermissionDeniedError, ENOTDIR -> FailedPreconditionError, ENOSPC ->
+    ResourceExhaustedError, ...); anything else is an UnknownError.
+
+    >>> import errno
+    >>> e = from_os_error(OSError(errno.ENOENT, "No such file or directory"), "/x/y")
+    >>> type(e).__name__, str(e)
+    ('NotFoundError', '/x/y; No such file or directory (while opening it)')
+    """
+    cls = _ERRNO_TYPES.get(getattr(err, "errno", None), UnknownError)
+    reason = getattr(err, "strerror", None) or str(err)
+    return cls(None, None, "%s; %s (while %s it)" % (path, reason, doing))

@@ -18,6 +18,8 @@ conversion builds ``Const`` ops, and building converts inputs.
 ...     print(s.name, [t.name for t in s.op.inputs])
 Add:0 ['Const:0', 'Add/y:0']
 """
+import math
+
 import numpy as np
 
 from fastscope import _names
@@ -315,6 +317,8 @@ def numpy_value(value, dtype):
       TypeError: a value that cannot be a tensor (of ``dtype``).
       ValueError: an integer out of ``dtype``'s range.
     """
+    if isinstance(value, np.ndarray) and not value.dtype.isnative:
+        value = value.astype(value.dtype.newbyteorder("="))   # kernels read native order
     if dtype is not None:
         return _numpy_as(value, _dt.as_dtype(dtype).base_dtype)
     if isinstance(value, np.ndarray):
@@ -378,13 +382,16 @@ registry.register_op("Const", shape=_const_shape, kernel=_const_kernel, tf_attrs
 
 def _shaped(arr, shape, verify_shape):
     shape = as_shape(shape).as_list()
-    n = int(np.prod(shape)) if shape else 1
+    n = math.prod(shape)
     if verify_shape and list(arr.shape) != shape:
         raise TypeError("Expected Tensor's shape: %s, got %s." % (tuple(shape), arr.shape))
     if arr.size == n:
         return arr.reshape(shape)
     if arr.size == 1:
-        return np.full(shape, arr.reshape(()), dtype=arr.dtype)
+        # One value for all: a read-only broadcast view, materialised only where a kernel
+        # needs it (an Assign copies it into the variable), as TensorFlow's one-value
+        # TensorProto is expanded at run time.
+        return np.broadcast_to(arr.reshape(()), shape)
     if 0 < arr.size < n:
         # TF pads a short list with its last value.
         flat = arr.reshape(-1)
@@ -393,17 +400,24 @@ def _shaped(arr, shape, verify_shape):
                     % (n, arr.size))
 
 
+_MAX_CONSTANT_BYTES = (1 << 31) - 1
+
+
 def _make_constant(g, value, dtype, name, shape=None, verify_shape=False):
     if type(value) is float and dtype is None and shape is None:
         arr, dt = np.array(value, np.float32), _dt.float32   # the commonest constant
     else:
         arr = numpy_value(value, dtype)
-        if shape is not None:
-            arr = _shaped(arr, shape, verify_shape)
-        if not arr.flags.c_contiguous:
+        if not arr.flags.c_contiguous or not arr.flags.aligned:
+            if math.prod(arr.shape) * arr.itemsize > _MAX_CONSTANT_BYTES:
+                raise ValueError("Cannot create a tensor proto whose content is larger than 2GB.")
             arr = arr.copy()   # (np.ascontiguousarray would turn a 0-d value into 1-d)
         elif arr.flags.writeable and arr is value:
             arr = arr.copy()   # the graph keeps its own read-only copy of a user's array
+        if arr.nbytes > _MAX_CONSTANT_BYTES:
+            raise ValueError("Cannot create a tensor proto whose content is larger than 2GB.")
+        if shape is not None:
+            arr = _shaped(arr, shape, verify_shape)
         dt = _dt.as_dtype(arr.dtype) if arr.dtype != object else _dt.string
     arr.flags.writeable = False
     return build_op("Const", (), {"value": arr, "dtype": dt}, name, "Const", graph=g)._outputs[0]

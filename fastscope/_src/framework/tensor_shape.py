@@ -263,3 +263,16 @@ def shape_str(shape):
     if shape.ndims is None:
         return "?"
     return "[%s]" % ",".join("?" if d.value is None else str(d.value) for d in shape)
+
+
+def incompatibility(a, b):
+    """TensorFlow's words for why shapes ``a`` and ``b`` do not merge, or None if they do."""
+    if a.ndims is None or b.ndims is None:
+        return None
+    if a.ndims != b.ndims:
+        return "Shapes must be equal rank, but are %d and %d" % (a.ndims, b.ndims)
+    for i, (x, y) in enumerate(zip(a._dims, b._dims)):
+        if x._value is not None and y._value is not None and x._value != y._value:
+            return ("Dimension %d in both shapes must be equal, but are %d and %d. Shapes are "
+                    "%s and %s." % (i, x._value, y._value, shape_str(a), shape_str(b)))
+    return None

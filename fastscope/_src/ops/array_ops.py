@@ -11,6 +11,7 @@ the graph. Kernels are ``kernel(ctx, op, *inputs)`` and run inside ``Session.run
 ...     print(tf.reshape(x, [-1]).shape, tf.concat([x, x], 1).shape)
 (?,) (?, 6)
 """
+import math
 import numbers
 
 import numpy as np
@@ -82,6 +83,8 @@ def placeholder_with_default(input, shape, name=None):  # noqa: A002 - TF's argu
 # -- fills ------------------------------------------------------------------------------------
 def _fill_kernel(ctx, op):
     a = op._attrs
+    if a["dtype"] is _dt.string:   # TensorFlow's zeros of strings are empty strings
+        return np.full(a["shape"], b"" if a["fill"] == 0 else a["fill"], dtype=object)
     return np.full(a["shape"], a["fill"], dtype=a["dtype"]._np)
 
 
@@ -102,6 +105,29 @@ def _filled(shape, dtype, name, default, value):
         raise ValueError("Cannot create a tensor of partially known shape %s" % sh)
     attrs = {"shape": tuple(sh.as_list()), "fill": value, "dtype": dt}
     return build_op("Fill", (), attrs, name, default)._outputs[0]
+
+
+def _eye_kernel(ctx, op):
+    a = op._attrs
+    (r0, c0), (r, c) = a["offset"], a["shape"]
+    out = np.zeros((r, c), dtype=a["dtype"]._np)
+    d = np.arange(max(r0, c0), min(r0 + r, c0 + c, min(a["full_shape"])))
+    out[d - r0, d - c0] = a["gain"]
+    return out
+
+
+register_op("Eye", shape=_fill_shape, kernel=_eye_kernel, traits=(FILL,), tf_type="MatrixDiag")
+
+
+def eye_block(full_shape, offset, shape, gain, dtype, name="eye"):
+    """``gain`` times the identity matrix of ``full_shape``, the block at ``offset`` of ``shape``.
+
+    Computed when it runs (nothing of its size is held by the graph).
+    """
+    attrs = {"full_shape": tuple(int(d) for d in full_shape),
+             "offset": tuple(int(o) for o in offset), "shape": tuple(int(d) for d in shape),
+             "gain": gain, "dtype": _dt.as_dtype(dtype).base_dtype}
+    return build_op("Eye", (), attrs, name)._outputs[0]
 
 
 def zeros(shape, dtype=_dt.float32, name=None):
@@ -147,7 +173,7 @@ def _reshape_shape(node):
     n = x._shape.num_elements()
     out = list(target)
     if -1 in target:
-        known = int(np.prod([d for d in target if d != -1])) if len(target) > 1 else 1
+        known = math.prod(d for d in target if d != -1)
         if n is not None:
             if known == 0 or n % known:
                 raise ValueError("Cannot reshape a tensor with %d elements to shape %s for "
@@ -155,10 +181,10 @@ def _reshape_shape(node):
             out[target.index(-1)] = n // known
         else:
             out[target.index(-1)] = None
-    elif n is not None and int(np.prod(target)) != n:
+    elif n is not None and math.prod(target) != n:
         raise ValueError("Cannot reshape a tensor with %d elements to shape %s (%d elements) for "
                          "'{{node %s}} = Reshape' with input shapes: %s, [%d]."
-                         % (n, target, int(np.prod(target)), node.name, shape_str(x._shape),
+                         % (n, target, math.prod(target), node.name, shape_str(x._shape),
                             len(target)))
     return [(x._dtype.base_dtype, TensorShape(out))]
 
@@ -170,7 +196,7 @@ def _reshape_kernel(ctx, op, v):
     except ValueError:
         raise _errors.InvalidArgumentError(
             None, op, "Input to reshape is a tensor with %d values, but the requested shape has "
-            "%d" % (np.size(v), int(np.prod(tgt)))) from None
+            "%d" % (np.size(v), math.prod(tgt))) from None
 
 
 register_op("Reshape", ("tensor: T",), _reshape_shape, _reshape_kernel, tf_attrs=("T",))

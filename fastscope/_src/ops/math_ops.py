@@ -278,16 +278,22 @@ def _mean(v, axes, keepdims):
 
 
 def _max(v, axes, keepdims):
-    return np.max(v, axis=axes, keepdims=keepdims)
+    # TensorFlow reduces an empty set to the lowest value: -inf, or the integer minimum
+    low = -np.inf if v.dtype.kind == "f" else np.iinfo(v.dtype).min
+    return np.max(v, axis=axes, keepdims=keepdims, initial=low)
 
 
 def _reduce_kernel(fn):
     return lambda ctx, op, v: fn(v, op._attrs["axis"], op._attrs["keep_dims"])
 
 
-for _type, _fn in (("Sum", _sum), ("Mean", _mean), ("Max", _max)):
+_REAL = (_dt.float32, _dt.float64, _dt.int32, _dt.uint8, _dt.int16, _dt.int8, _dt.int64,
+         _dt.uint16, _dt.float16, _dt.uint32, _dt.uint64)
+_NUMBERS = _REAL + (_dt.complex64, _dt.complex128)
+for _type, _fn, _allowed in (("Sum", _sum, _NUMBERS), ("Mean", _mean, _NUMBERS),
+                             ("Max", _max, _REAL)):
     register_op(_type, ("input: T",), _reduce_shape, _reduce_kernel(_fn),
-                tf_attrs=("T", "keep_dims"))
+                type_attrs={"T": _allowed}, tf_attrs=("T", "keep_dims"))
 
 
 def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep_dims):

@@ -24,11 +24,23 @@ from fastscope._src.ops.math_ops import _unary_shape
 _FLOATS = (_dt.float32, _dt.float64)
 
 
-def _pair(values, data_format, what, rank=4):
-    """TensorFlow's 1-, 2- or 4-element strides/dilations -> (h, w)."""
+_INT32_MAX = 2 ** 31 - 1
+
+
+def _pair(values, data_format, what, rank=4, op="Conv2D"):
+    """TensorFlow's 1-, 2- or 4-element strides/dilations -> (h, w).
+
+    Raises:
+      ValueError: a length other than 1, 2 or 4, a batch or depth entry other than 1,
+        an entry that is not positive or does not fit an int32 (TensorFlow's attr type).
+    """
     if isinstance(values, int):
         values = [values]
     values = [int(v) for v in values]
+    for v in values:
+        if not -_INT32_MAX - 1 <= v <= _INT32_MAX:
+            raise ValueError("Attr %s has value %d out of range for an int32 (op %s)"
+                             % (what, v, op))
     if len(values) == 1:
         h = w = values[0]
     elif len(values) == 2:
@@ -48,11 +60,12 @@ def _pair(values, data_format, what, rank=4):
     return h, w
 
 
-def _padding(padding, data_format):
-    if isinstance(padding, str):
-        p = padding.upper()
+def _padding(padding, data_format, op="Conv2D"):
+    if isinstance(padding, (str, bytes)):
+        p = padding.decode() if isinstance(padding, bytes) else padding
         if p not in ("SAME", "VALID"):
-            raise ValueError("padding must be 'SAME', 'VALID' or explicit pairs, got %r" % padding)
+            raise ValueError("Attr 'padding' of '%s' Op passed string '%s' not in: \"SAME\", "
+                             "\"VALID\", \"EXPLICIT\"." % (op, p))
         return p
     pads = [tuple(int(x) for x in pair) for pair in padding]
     if len(pads) != 4:
@@ -62,8 +75,9 @@ def _padding(padding, data_format):
     if any(x != 0 for pair in other for x in pair):
         raise ValueError("explicit padding of the batch and depth dimensions must be 0, got %r"
                          % (padding,))
-    if any(x < 0 for pair in hw for x in pair):
-        raise ValueError("explicit paddings must be non-negative, got %r" % (padding,))
+    if any(x < 0 or x > _INT32_MAX for pair in hw for x in pair):
+        raise ValueError("explicit paddings must be non-negative int32 values, got %r"
+                         % (padding,))
     return tuple(hw)
 
 
@@ -81,8 +95,8 @@ def _conv2d_shape(node):
     cin = sx[3].value if nhwc else sx[1].value
     fin = sf[2].value
     if fin == 0:
-        raise ValueError("Depth of input (%s) is not a multiple of input depth of filter (0) for "
-                         "'{{node %s}} = Conv2D'" % (cin, node.name))
+        raise ValueError("Depth of filter must not be 0 for '{{node %s}} = Conv2D' with input "
+                         "shapes: %s." % (node.name, node.input_shapes()))
     if cin is not None and fin is not None and cin % fin:
         raise ValueError("Depth of input (%d) is not a multiple of input depth of filter (%d) "
                          "for '{{node %s}} = Conv2D'" % (cin, fin, node.name))
@@ -230,22 +244,30 @@ def _pool_kernel(ctx, op, v):
     args = (mode, a["ksize"], a["strides"], a["padding"], a["data_format"], nthreads)
     if v.dtype in (np.float32, np.float64):
         return kernels.call(op, pool2d, v, *args)
-    # other dtypes (float16, integers) through float64, as before the kernel
-    return kernels.call(op, pool2d, v.astype(np.float64), *args).astype(v.dtype)
+    # other dtypes (float16, integers) through float64; max's "lowest" is the input type's
+    out = kernels.call(op, pool2d, v.astype(np.float64), *args)
+    if v.dtype.kind == "f":
+        out = np.maximum(out, np.finfo(v.dtype).min)
+    return out.astype(v.dtype)
 
 
-for _type in ("MaxPool", "AvgPool"):
-    register_op(_type, ("input: T",), _pool_shape, _pool_kernel,
+_POOL_TYPES = {
+    "MaxPool": (_dt.float16, _dt.float32, _dt.float64, _dt.int8, _dt.int16, _dt.int32,
+                _dt.int64, _dt.uint8, _dt.uint16, _dt.uint32, _dt.uint64),
+    "AvgPool": (_dt.float16, _dt.float32, _dt.float64),
+}
+for _type, _allowed in _POOL_TYPES.items():
+    register_op(_type, ("value: T",), _pool_shape, _pool_kernel, type_attrs={"T": _allowed},
                 tf_attrs=("T", "ksize", "strides", "padding", "data_format"))
 
 
 def _pool(op_type, value, ksize, strides, padding, data_format, name):
     _check_format(data_format)
-    pad = _padding(padding, data_format)
+    pad = _padding(padding, data_format, op_type)
     if not isinstance(pad, str):
         raise ValueError("pooling supports only 'SAME' and 'VALID' padding")
-    attrs = {"ksize": _pair(ksize, data_format, "ksize"),
-             "strides": _pair(strides, data_format, "strides"), "padding": pad,
+    attrs = {"ksize": _pair(ksize, data_format, "ksize", op=op_type),
+             "strides": _pair(strides, data_format, "strides", op=op_type), "padding": pad,
              "data_format": data_format}
     return build_op(op_type, (value,), attrs, name)._outputs[0]
 

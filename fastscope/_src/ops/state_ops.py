@@ -18,7 +18,7 @@ from fastscope._src.framework import dtypes as _dt
 from fastscope._src.framework import errors as _errors
 from fastscope._src.framework.op_builder import build_op
 from fastscope._src.framework.registry import STATEFUL, register_op
-from fastscope._src.framework.tensor_shape import TensorShape, shape_str
+from fastscope._src.framework.tensor_shape import TensorShape, incompatibility, shape_str
 from fastscope._src.ops.math_ops import broadcast_shape
 
 
@@ -55,6 +55,13 @@ def _check_assign(op, var_op, value):
 
 def _assign_kernel(ctx, op, ref, value):
     var_op = op._inputs[0]._op
+    if op._attrs.get("use_locking"):
+        with ctx.lock_for(var_op):
+            return _assign(ctx, op, var_op, value)
+    return _assign(ctx, op, var_op, value)
+
+
+def _assign(ctx, op, var_op, value):
     _check_assign(op, var_op, value)
     dtype = var_op._outputs[0]._dtype.base_dtype._np
     # A fresh output (a random fill) becomes the value without a copy, so initialising a
@@ -66,24 +73,30 @@ def _assign_kernel(ctx, op, ref, value):
 
 
 def _update_kernel(fn):
-    def kernel(ctx, op, ref, delta):
-        var_op = op._inputs[0]._op
+    def update(ctx, op, var_op, delta):
         old = _variable_kernel(ctx, var_op)
         new = fn(old, delta).astype(old.dtype, copy=False)
         _check_assign(op, var_op, new)
         ctx.values[var_op] = new
         return new
+
+    def kernel(ctx, op, ref, delta):
+        var_op = op._inputs[0]._op
+        if op._attrs.get("use_locking"):
+            # read, update and store as one step against other locked updates
+            with ctx.lock_for(var_op):
+                return update(ctx, op, var_op, delta)
+        return update(ctx, op, var_op, delta)
     return kernel
 
 
 def _assign_shape(node):
     ref, value = node.inputs
-    if (ref._shape is not value._shape and node.attrs.get("validate_shape", True)
-            and not ref._shape.is_compatible_with(value._shape)):
-        raise ValueError("Dimension 0 in both shapes must be equal, but are %s and %s. Shapes are "
-                         "%s and %s." % (ref._shape[0] if ref._shape.ndims else "?",
-                                         value._shape[0] if value._shape.ndims else "?",
-                                         ref._shape, value._shape))
+    if ref._shape is not value._shape and node.attrs.get("validate_shape", True):
+        why = incompatibility(ref._shape, value._shape)
+        if why is not None:
+            raise ValueError("%s for '{{node %s}} = %s' with input shapes: %s."
+                             % (why, node.name, node.type, node.input_shapes()))
     return [(ref._dtype, ref._shape)]
 
 

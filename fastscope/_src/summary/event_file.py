@@ -165,6 +165,8 @@ def _shape_proto(shape):
 
 def _tensor_proto(arr, dtype):
     out = field_varint(1, datatype_enum(dtype)) + field_bytes(2, _shape_proto(TensorShape(arr.shape)))
+    if arr.size > 1 and not any(arr.strides):
+        arr = arr.reshape(-1)[:1]   # one value for all: TensorProto's own convention
     if dtype.base_dtype is _dt.string:
         for v in arr.reshape(-1):
             out += field_bytes(8, v if isinstance(v, bytes) else str(v).encode("utf-8"))

@@ -11,13 +11,17 @@
 >>> loss.name
 'loss:0'
 """
+import itertools
 import os
 import socket
 import threading
 import time
 
+from fastscope._src.framework import errors as _errors
 from fastscope._src.framework.graph import Graph
 from fastscope._src.summary import event_file as _ef
+
+_WRITER_IDS = itertools.count()
 
 
 class FileWriter:
@@ -46,11 +50,23 @@ class FileWriter:
             self.add_graph(graph, graph_def=graph_def)
 
     def _open(self):
-        os.makedirs(self._logdir, exist_ok=True)
+        logdir = self._logdir
+        if os.path.exists(logdir) and not os.path.isdir(logdir):
+            raise _errors.FailedPreconditionError(
+                None, None, "%s is not a directory (FileWriter's logdir)" % logdir)
+        try:
+            os.makedirs(logdir, exist_ok=True)
+        except OSError as e:
+            raise _errors.from_os_error(e, logdir, "creating") from None
         now = time.time()
-        path = os.path.join(self._logdir, "events.out.tfevents.%010d.%s%s"
-                            % (int(now), socket.gethostname(), self._suffix))
-        self._file = open(path, "ab")
+        # One file per writer: two writers started in the same second on one logdir must
+        # not share a file, so the name carries the process and a per-process count.
+        path = os.path.join(logdir, "events.out.tfevents.%010d.%s.%d.%d%s" % (
+            int(now), socket.gethostname(), os.getpid(), next(_WRITER_IDS), self._suffix))
+        try:
+            self._file = open(path, "xb")
+        except OSError as e:
+            raise _errors.from_os_error(e, path) from None
         self._path = path
         self._write(_ef.event(now, file_version="brain.Event:2"))
 
@@ -58,7 +74,10 @@ class FileWriter:
         with self._lock:
             if self._file is None:
                 raise RuntimeError("FileWriter for %s is closed; call reopen()" % self._logdir)
-            self._file.write(_ef.record(event))
+            try:
+                self._file.write(_ef.record(event))
+            except OSError as e:
+                raise _errors.from_os_error(e, self._path, "writing") from None
 
     def get_logdir(self):
         return self._logdir
@@ -90,15 +109,26 @@ class FileWriter:
         self._write(_ef.event(time.time(), int(global_step or 0), summary=summary))
 
     def flush(self):
+        """Writes what is buffered and syncs it to disk (a crash then loses nothing before)."""
         with self._lock:
             if self._file is not None:
-                self._file.flush()
+                self._sync()
+
+    def _sync(self):
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        except OSError as e:
+            raise _errors.from_os_error(e, self._path, "writing") from None
 
     def close(self):
         with self._lock:
             if self._file is not None:
-                self._file.close()
-                self._file = None
+                try:
+                    self._sync()
+                finally:
+                    self._file.close()
+                    self._file = None
 
     def reopen(self):
         """Opens a new event file after ``close()`` (no-op while open)."""

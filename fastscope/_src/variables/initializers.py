@@ -236,7 +236,7 @@ class Orthogonal(Initializer):
         if partition_info is not None:
             raise NotImplementedError("fastscope: orthogonal_initializer on a partitioned "
                                       "variable is not supported")
-        num_rows = int(np.prod(shape[:-1]))
+        num_rows = math.prod(int(d) for d in shape[:-1])
         num_cols = int(shape[-1])
         flat = (max(num_rows, num_cols), min(num_rows, num_cols))
         gain = self.gain
@@ -265,10 +265,8 @@ class Identity(Initializer):
         full = shape if partition_info is None else partition_info.full_shape
         if len(full) != 2:
             raise ValueError("Identity matrix initializer can only be used for 2D matrices.")
-        eye = self.gain * np.eye(*full)
-        if partition_info is not None:
-            eye = eye[tuple(slice(o, o + n) for o, n in zip(partition_info.var_offset, shape))]
-        return constant(eye, dtype=_dtype(dtype, self.dtype))
+        offset = (0, 0) if partition_info is None else partition_info.var_offset
+        return array_ops.eye_block(full, offset, shape, self.gain, _dtype(dtype, self.dtype))
 
     def get_config(self):
         return {"gain": self.gain, "dtype": self.dtype.name}

@@ -163,10 +163,13 @@ def _initial_value(req, dtype, shape, from_value):
 
 def _create(g, req, dtype, shape, from_value):
     init_val, var_dtype = _initial_value(req, dtype, shape, from_value)
+    # The requested shape is the variable's (an initializer returning another shape fails
+    # at the Assign, as in TensorFlow); a constant initial value gives its own.
     v = Variable(initial_value=init_val, name=req.name, trainable=req.trainable,
                  collections=req.collections, caching_device=req.caching_device,
                  dtype=var_dtype, validate_shape=req.validate_shape, constraint=req.constraint,
-                 synchronization=req.synchronization, aggregation=req.aggregation)
+                 synchronization=req.synchronization, aggregation=req.aggregation,
+                 shape=None if from_value or not req.validate_shape else shape)
     if req.partition_info is not None:
         v._partition_info = req.partition_info
     if req.regularizer:

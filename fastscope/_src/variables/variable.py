@@ -206,16 +206,14 @@ class Variable:
 
 
 def _variable_shape(init, shape, validate_shape):
-    if shape is not None:
-        var_shape = as_shape(shape)
-        if validate_shape and not var_shape.is_compatible_with(init._shape):
-            raise ValueError("The initial value's shape (%s) is not compatible with the "
-                             "explicitly supplied `shape` argument (%s)." % (init._shape, var_shape))
-    else:
-        var_shape = init._shape if validate_shape else unknown_shape()
+    """The variable's static shape: ``shape`` when given (its initial value is then checked
+    against it by the Assign, in TensorFlow's words), else the initial value's."""
     if validate_shape and not init._shape.is_fully_defined():
         raise ValueError("initial_value must have a shape specified: %s" % init)
-    return var_shape
+    if shape is not None:
+        var_shape = as_shape(shape)
+        return init._shape if var_shape == init._shape else var_shape
+    return init._shape if validate_shape else unknown_shape()
 
 
 VariableV1 = Variable
