@@ -76,7 +76,10 @@ def _truediv(x, y):
 def _binary_kernel(fn):
     def kernel(ctx, op, x, y):
         try:
-            return fn(x, y)
+            with np.errstate(all="ignore"):   # inf and NaN are values, as in TensorFlow
+                return fn(x, y)
+        except _errors.OpError as e:
+            raise type(e)(None, op, e.message) from None
         except ValueError:
             raise _errors.InvalidArgumentError(
                 None, op, "Incompatible shapes: %s vs. %s"
@@ -98,11 +101,50 @@ def _div_result(dt):
     return dt
 
 
+# TensorFlow's type lists (its op definitions' "T" attributes)
+_D = _dt
+_REAL_FLOAT = (_D.float16, _D.float32, _D.float64)
+_SIGNED_INT = (_D.int8, _D.int16, _D.int32, _D.int64)
+_UNSIGNED_INT = (_D.uint8, _D.uint16, _D.uint32, _D.uint64)
+_COMPLEX = (_D.complex64, _D.complex128)
+REAL_NUMBER = _REAL_FLOAT + _SIGNED_INT + _UNSIGNED_INT
+NUMBER = REAL_NUMBER + _COMPLEX
+_FLOATING = _REAL_FLOAT + _COMPLEX
+_ANY = NUMBER + (_D.bool, _D.string)
+_BINARY_TYPES = {
+    "Add": NUMBER + (_D.string,), "Sub": NUMBER, "Mul": NUMBER, "RealDiv": NUMBER,
+    "FloorDiv": REAL_NUMBER, "FloorMod": _REAL_FLOAT + _SIGNED_INT + _UNSIGNED_INT,
+    "Pow": _REAL_FLOAT + _SIGNED_INT + _COMPLEX, "Maximum": REAL_NUMBER,
+    "Minimum": REAL_NUMBER, "Less": REAL_NUMBER, "LessEqual": REAL_NUMBER,
+    "Greater": REAL_NUMBER, "GreaterEqual": REAL_NUMBER, "Equal": _ANY, "NotEqual": _ANY,
+    "LogicalAnd": (_D.bool,), "LogicalOr": (_D.bool,),
+}
+
+
+def _int_division(fn, what):
+    """Integer ``fn`` (floor division, modulo) that fails on a zero divisor, as TensorFlow."""
+    def kernel_fn(x, y):
+        if np.asarray(y).dtype.kind in "iu" and not np.all(y):
+            raise _errors.InvalidArgumentError(None, None, "Integer division by zero")
+        return fn(x, y)
+    kernel_fn.__name__ = what
+    return kernel_fn
+
+
+def _power(x, y):
+    if np.asarray(x).dtype.kind in "iu" and np.any(np.asarray(y) < 0):
+        raise _errors.InvalidArgumentError(
+            None, None, "Integers to negative integer powers are not allowed")
+    return np.power(x, y)
+
+
 _BINARY = {
     # type: (numpy function, result dtype rule)
     "Add": (np.add, _same), "Sub": (np.subtract, _same), "Mul": (np.multiply, _same),
-    "RealDiv": (_truediv, _div_result), "FloorDiv": (np.floor_divide, _same),
-    "FloorMod": (np.mod, _same), "Pow": (np.power, _same), "Maximum": (np.maximum, _same),
+    "RealDiv": (_truediv, _div_result),
+    "FloorDiv": (_int_division(np.floor_divide, "floor_divide"), _same),
+    "FloorMod": (_int_division(np.mod, "mod"), _same), "Pow": (_power, _same),
+    "Maximum": (np.maximum, _same),
     "Minimum": (np.minimum, _same), "Less": (np.less, _boolean),
     "LessEqual": (np.less_equal, _boolean), "Greater": (np.greater, _boolean),
     "GreaterEqual": (np.greater_equal, _boolean), "Equal": (np.equal, _boolean),
@@ -111,7 +153,7 @@ _BINARY = {
 }
 for _type, (_fn, _rule) in _BINARY.items():
     register_op(_type, ("x: T", "y: T"), _binary_shape(_rule), _binary_kernel(_fn),
-                tf_attrs=("T",))
+                type_attrs={"T": _BINARY_TYPES[_type]}, tf_attrs=("T",))
 
 
 def binary_op(op_type, x, y, name, default_name):
@@ -171,6 +213,14 @@ _UNARY = {
     "Relu6": lambda v: np.clip(v, 0, 6).astype(v.dtype, copy=False),
 }
 _UNARY_INPUT = {"Relu": "features", "Relu6": "features"}
+_UNARY_TYPES = {
+    "Neg": _REAL_FLOAT + _SIGNED_INT + _COMPLEX, "Abs": _REAL_FLOAT + _SIGNED_INT,
+    "Square": NUMBER, "Sqrt": _FLOATING, "Rsqrt": _FLOATING, "Exp": _FLOATING,
+    "Log": _FLOATING, "Tanh": _FLOATING, "Sigmoid": _FLOATING,
+    "Sign": _REAL_FLOAT + _SIGNED_INT + _COMPLEX, "LogicalNot": (_D.bool,),
+    "Reciprocal": _FLOATING, "Floor": _REAL_FLOAT, "Ceil": _REAL_FLOAT,
+    "Round": _REAL_FLOAT + _SIGNED_INT, "Relu": REAL_NUMBER, "Relu6": REAL_NUMBER,
+}
 
 
 def _unary_shape(node):
@@ -178,9 +228,16 @@ def _unary_shape(node):
     return [(x._dtype.base_dtype, x._shape)]
 
 
+def _unary_kernel(fn):
+    def kernel(ctx, op, x):
+        with np.errstate(all="ignore"):   # inf and NaN are values, as in TensorFlow
+            return fn(x)
+    return kernel
+
+
 for _type, _fn in _UNARY.items():
     register_op(_type, ("%s: T" % _UNARY_INPUT.get(_type, "x"),), _unary_shape,
-                (lambda f: lambda ctx, op, x: f(x))(_fn), tf_attrs=("T",))
+                _unary_kernel(_fn), type_attrs={"T": _UNARY_TYPES[_type]}, tf_attrs=("T",))
 
 
 def unary_op(op_type, x, name, default_name=None):
@@ -246,7 +303,8 @@ def _axes(axis, ndims):
                 raise ValueError("Invalid reduction dimension %d for input with %d dimensions."
                                  % (a, ndims))
             a %= ndims
-        out.append(a)
+        if a not in out:   # TensorFlow reduces over a repeated axis once
+            out.append(a)
     return tuple(out)
 
 
@@ -287,11 +345,8 @@ def _reduce_kernel(fn):
     return lambda ctx, op, v: fn(v, op._attrs["axis"], op._attrs["keep_dims"])
 
 
-_REAL = (_dt.float32, _dt.float64, _dt.int32, _dt.uint8, _dt.int16, _dt.int8, _dt.int64,
-         _dt.uint16, _dt.float16, _dt.uint32, _dt.uint64)
-_NUMBERS = _REAL + (_dt.complex64, _dt.complex128)
-for _type, _fn, _allowed in (("Sum", _sum, _NUMBERS), ("Mean", _mean, _NUMBERS),
-                             ("Max", _max, _REAL)):
+for _type, _fn, _allowed in (("Sum", _sum, NUMBER), ("Mean", _mean, NUMBER),
+                             ("Max", _max, REAL_NUMBER)):
     register_op(_type, ("input: T",), _reduce_shape, _reduce_kernel(_fn),
                 type_attrs={"T": _allowed}, tf_attrs=("T", "keep_dims"))
 

@@ -201,7 +201,7 @@ def tanh(x, name=None):
 
 def _softmax_kernel(ctx, op, v):
     axis = op._attrs["axis"]
-    e = np.exp(v - np.max(v, axis=axis, keepdims=True))
+    e = np.exp(v - np.max(v, axis=axis, keepdims=True, initial=-np.inf))
     return (e / np.sum(e, axis=axis, keepdims=True)).astype(v.dtype, copy=False)
 
 
