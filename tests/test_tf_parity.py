@@ -1,7 +1,10 @@
-"""Prints the same under TensorFlow and fastscope (runs when a TensorFlow interpreter exists).
+"""Each script in tests/parity/ prints the same under TensorFlow and fastscope.
 
-Set FASTSCOPE_TF_PYTHON to a Python that has ``tensorflow`` (e.g. a throwaway venv); by default
-the current interpreter is used when it can import tensorflow. Skipped otherwise.
+Every script has TensorFlow's output recorded in ``tests/parity/recorded/<script>.txt``
+(made by ``python tests/parity/record.py`` with a TensorFlow Python). Without TensorFlow,
+fastscope's output is compared with the recording; with one (``FASTSCOPE_TF_PYTHON``, or the
+current interpreter when it can import tensorflow) it is compared with TensorFlow's live
+output, and the recording must still match it, so it cannot go stale.
 """
 import importlib.util
 import os
@@ -12,6 +15,8 @@ import sys
 import pytest
 
 HERE = pathlib.Path(__file__).parent / "parity"
+RECORDED = HERE / "recorded"
+SCRIPTS = sorted(p for p in HERE.glob("*.py") if p.name != "record.py")
 
 
 def _tf_python():
@@ -21,20 +26,27 @@ def _tf_python():
     return sys.executable if importlib.util.find_spec("tensorflow") else None
 
 
-def _run(python, script, mode):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+def run_script(python, script, mode):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore",
+               TF_USE_LEGACY_KERAS="1")
     if mode == "fs":
         import fastscope
         env["PYTHONPATH"] = os.path.dirname(os.path.dirname(fastscope.__file__))
     out = subprocess.run([python, str(script), mode], capture_output=True, text=True, env=env,
-                         timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
+                         timeout=600, cwd=str(script.parent))
+    assert out.returncode == 0, out.stderr[-3000:]
     return out.stdout
 
 
-@pytest.mark.parametrize("script", sorted(HERE.glob("*.py")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
 def test_prints_what_tensorflow_prints(script):
+    recorded = RECORDED / (script.stem + ".txt")
+    assert recorded.exists(), "record TensorFlow's output: python tests/parity/record.py"
+    ours = run_script(sys.executable, script, "fs")
     tf_python = _tf_python()
     if tf_python is None:
-        pytest.skip("TensorFlow not installed (set FASTSCOPE_TF_PYTHON to compare)")
-    assert _run(sys.executable, script, "fs") == _run(tf_python, script, "tf")
+        assert ours == recorded.read_text()
+        return
+    theirs = run_script(tf_python, script, "tf")
+    assert theirs == recorded.read_text(), "the recording is stale: rerun tests/parity/record.py"
+    assert ours == theirs
