@@ -600,3 +600,5 @@ def _specs():
 
 
 SPECS = _specs()
+import fuzz_specs_control  # noqa: E402  (each area's specs live in a file of their own)
+SPECS.update(fuzz_specs_control.SPECS)

@@ -129,13 +129,14 @@ def analyse(steps, fetch_slots=()):
 
 class _UnitContext:
     """What kernels see of the session inside a worker: its state, a share of the threads."""
-    __slots__ = ("values", "intra_threads", "random_stream", "lock_for")
+    __slots__ = ("values", "intra_threads", "random_stream", "lock_for", "run_subgraph")
 
     def __init__(self, session, intra_threads):
         self.values = session._values
         self.intra_threads = intra_threads
         self.random_stream = session.random_stream
         self.lock_for = session.lock_for
+        self.run_subgraph = session.run_subgraph
 
 
 def run_step(ctx, step, vals):

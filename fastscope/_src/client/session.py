@@ -142,7 +142,8 @@ class Session:
 
     graph = property(lambda self: self._graph)
     # The kernel context protocol (what ``kernel(ctx, op, ...)`` may use): ``values`` (variable
-    # op -> array), ``intra_threads``, ``random_stream(op, key)`` and ``lock_for(op)``.
+    # op -> array), ``intra_threads``, ``random_stream(op, key)``, ``lock_for(op)`` and
+    # ``run_subgraph(context, targets, feeds, values)``.
     values = property(lambda self: self._values)
     graph_def = property(lambda self: None)
     sess_str = property(lambda self: "")
@@ -154,6 +155,30 @@ class Session:
             with self._lock:
                 lock = self._locks.setdefault(op, threading.Lock())
         return lock
+
+    def run_subgraph(self, context, targets, feeds, values):
+        """Runs the ops of control-flow ``context`` that ``targets`` need (``If``/``While``).
+
+        Args:
+          context: the branch or loop-body context whose ops to run.
+          targets: tensors (and ops) of the context to compute.
+          feeds: the tensors whose values are given (loop values, captures).
+          values: their values, in order.
+
+        Returns:
+          The targets' values (None for ops), in order.
+        """
+        key = ("subgraph", context, tuple(targets), tuple(feeds))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = compile_plan(list(targets), {t: None for t in feeds}, None, False,
+                                inside=context)
+            self._plans[key] = plan
+        vals = list(plan.template)
+        for s, v in zip(plan.feed_slots, values):
+            vals[s] = v
+        executor.run_steps(self, plan.steps, vals)
+        return [None if s < 0 else vals[s] for s in plan.fetch_slots]
 
     def _load_variable(self, op, value):
         """Sets variable op ``op``'s value in this session (``Variable.load``)."""

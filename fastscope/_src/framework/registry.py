@@ -21,7 +21,7 @@ Input specs are ``"name: T"`` (one tensor typed by attribute T), ``"name: N*T"``
 STATEFUL = "stateful"        # reads or changes session state, or draws random numbers
 FILL = "fill"                # computes a fresh array from its attributes alone (random, Fill)
 FRESH_OUTPUT = "fresh"       # its output is a new buffer nothing else holds
-READS_STATE = "reads_state"  # its output may be a variable's own buffer
+READS_STATE = "reads_state"  # reads session state: re-run inside a branch or loop, not captured
 NEEDS_FEED = "needs_feed"    # has no value unless fed (its kernel raises)
 TRAITS = frozenset((STATEFUL, FILL, FRESH_OUTPUT, READS_STATE, NEEDS_FEED))
 
