@@ -26,7 +26,7 @@ class Plan:
     """A compiled run: slot template, steps, and where the fetched values are."""
 
     __slots__ = ("template", "feed_slots", "steps", "fetch_slots", "build", "single",
-                 "parallel")
+                 "parallel", "quiet")
 
     def with_build(self, build):
         """The same plan with another result builder (same fetch targets, other structure)."""
@@ -181,4 +181,6 @@ def compile_plan(targets, fed, build, single, inside=None):
     plan.build = build
     plan.single = single
     plan.parallel = executor.analyse(steps, plan.fetch_slots) if inside is None else None
+    # numpy's floating-point warnings off for the run (inf and NaN are values in TF)
+    plan.quiet = any(step[1]._def.numpy_fp for step in steps)
     return plan

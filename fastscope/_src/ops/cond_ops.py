@@ -22,7 +22,7 @@ from fastscope._src.framework import errors as _errors
 from fastscope._src.framework import nest
 from fastscope._src.framework.graph import get_default_graph
 from fastscope._src.framework.op_builder import build_op, convert_to_tensor
-from fastscope._src.framework.registry import STATEFUL, register_op
+from fastscope._src.framework.registry import NUMPY_FP, STATEFUL, register_op
 from fastscope._src.framework.tensor import Operation, Tensor
 from fastscope._src.framework.tensor_shape import unknown_shape
 from fastscope._src.ops import array_ops
@@ -53,6 +53,20 @@ class BranchContext:
                 return True
             c = c.outer
         return False
+
+
+class SubGraph:
+    """What one ``run_subgraph`` call runs: a context's ops computing ``targets`` from ``feeds``.
+
+    Made once when the If/While op is built; sessions key their compiled plans by it.
+    """
+
+    __slots__ = ("context", "targets", "feeds", "__weakref__")
+
+    def __init__(self, context, targets, feeds):
+        self.context = context
+        self.targets = tuple(targets)
+        self.feeds = tuple(feeds)
 
 
 def _call_in_context(g, ctx, fn):
@@ -100,23 +114,24 @@ def _if_shape(node):
     return [spec for spec in node.attrs["specs"] if spec is not None]
 
 
-def _feed_values(branch_caps, captures, values):
-    index = {id(t): i for i, t in enumerate(captures)}
-    return [values[index[id(t)]] for t in branch_caps]
-
-
 def _if_kernel(ctx, op, pred, *captured):
     a = op._attrs
-    targets, caps = (a["then"], a["then_caps"]) if pred else (a["else"], a["else_caps"])
-    feeds = [c for c in caps if isinstance(c, Tensor)]
-    got = ctx.run_subgraph(a["then_ctx"] if pred else a["else_ctx"], targets, feeds,
-                           _feed_values(feeds, a["captures"], captured))
-    out = [v for v, t in zip(got, targets) if isinstance(t, Tensor)]
+    sub, pick = (a["then"], a["then_feeds"]) if pred else (a["else"], a["else_feeds"])
+    got = ctx.run_subgraph(sub, [captured[i] for i in pick])
+    out = [v for v, t in zip(got, sub.targets) if isinstance(t, Tensor)]
     return out[0] if len(out) == 1 else tuple(out)
 
 
-register_op("If", ("cond: bool", "input: *"), _if_shape, _if_kernel, traits=(STATEFUL,),
+# NUMPY_FP: a branch may hold numpy arithmetic; its session run is quiet throughout
+register_op("If", ("cond: bool", "input: *"), _if_shape, _if_kernel, traits=(STATEFUL, NUMPY_FP),
             type_attrs={"bool": (_dt.bool,)}, tf_type="If")
+
+
+def _sub(ctx, targets, captures, all_captures):
+    """A SubGraph of ``ctx`` fed with its tensor captures, and where they sit in the If's inputs."""
+    feeds = [c for c in captures if isinstance(c, Tensor)]
+    index = {id(t): i for i, t in enumerate(all_captures)}
+    return SubGraph(ctx, targets, feeds), [index[id(t)] for t in feeds]
 
 
 def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
@@ -160,9 +175,10 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         tensor_caps = [c for c in captures if isinstance(c, Tensor)]
         ops_caps = [c._op if isinstance(c, Tensor) else c for c in captures
                     if not isinstance(c, Tensor)]
-        attrs = {"then": tuple(flat_t), "else": tuple(flat_f), "then_caps": then_ctx.captures,
-                 "else_caps": else_ctx.captures, "captures": tensor_caps, "specs": specs,
-                 "then_ctx": then_ctx, "else_ctx": else_ctx}
+        then_sub, then_feeds = _sub(then_ctx, flat_t, then_ctx.captures, tensor_caps)
+        else_sub, else_feeds = _sub(else_ctx, flat_f, else_ctx.captures, tensor_caps)
+        attrs = {"then": then_sub, "else": else_sub, "then_feeds": then_feeds,
+                 "else_feeds": else_feeds, "captures": tensor_caps, "specs": specs}
         op = build_op("If", (pred, tensor_caps), attrs, "If", control_inputs=ops_caps)
         outs = iter(op._outputs)
         flat = []

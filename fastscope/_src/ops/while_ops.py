@@ -22,11 +22,11 @@ from fastscope._src.framework import errors as _errors
 from fastscope._src.framework import nest
 from fastscope._src.framework.graph import get_default_graph
 from fastscope._src.framework.op_builder import build_op, convert_to_tensor
-from fastscope._src.framework.registry import NEEDS_FEED, STATEFUL, register_op
+from fastscope._src.framework.registry import NEEDS_FEED, NUMPY_FP, STATEFUL, register_op
 from fastscope._src.framework.tensor import Tensor
 from fastscope._src.framework.tensor_shape import as_shape, shape_str
 from fastscope._src.ops import array_ops
-from fastscope._src.ops.cond_ops import BranchContext, _feed_values
+from fastscope._src.ops.cond_ops import BranchContext, SubGraph
 
 
 def _loop_var_kernel(ctx, op):
@@ -43,37 +43,36 @@ def _while_shape(node):
                                                      node.attrs["invariants"])]
 
 
-def _check_iteration(op, values, invariants):
-    for v, inv, t in zip(values, invariants, op._attrs["loop_vars"]):
-        if inv.ndims is None or not isinstance(v, np.ndarray) and not np.isscalar(v):
-            continue
-        if not inv.is_compatible_with(np.shape(v)):
+def _check_iteration(op, values, checks):
+    for k, dims in checks:
+        shape = np.shape(values[k])
+        if len(shape) != len(dims) or any(d is not None and d != n for d, n in zip(dims, shape)):
             raise _errors.InvalidArgumentError(
-                None, op, "The loop value %s of shape %s does not have the shape its "
-                "shape invariant says, %s" % (t.name, list(np.shape(v)), inv))
+                None, op, "The loop value %s has shape %s after an iteration, which its shape "
+                "invariant %s does not allow" % (op._attrs["loop_vars"][k].name, list(shape),
+                                                 op._attrs["invariants"][k]))
 
 
 def _while_kernel(ctx, op, *inputs):
     a = op._attrs
     n = len(a["loop_vars"])
-    values, captured = list(inputs[:n]), inputs[n:]
-    cond_caps = _feed_values(a["cond_caps"], a["captures"], captured)
-    body_caps = _feed_values(a["body_caps"], a["captures"], captured)
-    cond_feeds = a["loop_vars"] + a["cond_caps"]
-    body_feeds = a["loop_vars"] + a["body_caps"]
+    values, captured = list(inputs[:n]), list(inputs[n:])
+    cond, body, checks = a["cond"], a["body"], a["checks"]
     limit = a["maximum_iterations"]
+    run = ctx.run_subgraph
     i = 0
     while limit is None or i < limit:
-        (go,) = ctx.run_subgraph(a["cond_ctx"], a["cond_out"], cond_feeds, values + cond_caps)
-        if not go:
+        if not run(cond, values + captured)[0]:
             break
-        values = ctx.run_subgraph(a["body_ctx"], a["body_out"], body_feeds, values + body_caps)
-        _check_iteration(op, values, a["invariants"])
+        values = run(body, values + captured)
+        if checks:
+            _check_iteration(op, values, checks)
         i += 1
     return values[0] if n == 1 else tuple(values)
 
 
-register_op("While", ("input: *",), _while_shape, _while_kernel, traits=(STATEFUL,),
+# NUMPY_FP: the body may hold numpy arithmetic; its session run is quiet throughout
+register_op("While", ("input: *",), _while_shape, _while_kernel, traits=(STATEFUL, NUMPY_FP),
             tf_type="While")
 
 
@@ -173,10 +172,13 @@ def _build_while(g, structure, flat_in, phs, invariants, c, outs, loop_ctx,
     captures = [t for t in loop_ctx.captures if isinstance(t, Tensor)]
     controls = [t for t in loop_ctx.captures if not isinstance(t, Tensor)]
     limit = None if maximum_iterations is None else int(_static_int(maximum_iterations))
+    feeds = list(phs) + captures
+    # run-time shape checks only where the body's static shape does not already guarantee it
+    checks = [(k, tuple(inv.as_list())) for k, (inv, o) in enumerate(zip(invariants, outs))
+              if inv.ndims is not None and not (o._shape.is_fully_defined() or inv == o._shape)]
     attrs = {"loop_vars": phs, "invariants": invariants, "captures": captures,
-             "cond_caps": captures, "body_caps": captures, "cond_out": (c,),
-             "body_out": tuple(outs), "cond_ctx": loop_ctx, "body_ctx": loop_ctx,
-             "maximum_iterations": limit}
+             "cond": SubGraph(loop_ctx, (c,), feeds), "body": SubGraph(loop_ctx, outs, feeds),
+             "checks": checks, "maximum_iterations": limit}
     op = build_op("While", (list(flat_in) + captures,), attrs, "While", control_inputs=controls)
     exits = [array_ops.identity(t, name="Exit") for t in op._outputs]
     result = nest.pack_sequence_as(structure, exits)
