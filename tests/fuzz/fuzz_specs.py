@@ -600,3 +600,4 @@ def _specs():
 
 
 SPECS = _specs()
+from fuzz_specs_shapes import SPECS as _SHAPES; SPECS.update(_SHAPES)  # noqa: E402,E702
