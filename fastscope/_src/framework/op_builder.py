@@ -111,6 +111,11 @@ def _convert_one(g, op_type, full, spec, value, dtype, label):
         with g.name_scope(full + "/"):
             return hook(value, None, label)
     if holds_tensor(value):
+        if dtype is None and _dt.int32 in (_REGISTRY[op_type].type_attrs.get(spec.type_attr)
+                                           or ()):
+            kinds = {_dtype_of(t) for t in _flat_tensors(value, [])}
+            if len(kinds) > 1:
+                dtype = _dt.int32   # int32 and int64 index tensors: the default index type
         with g.name_scope(full + "/"):
             return autopack(g, value, dtype, label)
     try:
@@ -297,6 +302,7 @@ def _hook_for(value):
 
 # -- lists holding tensors: one Pack op (TensorFlow's autopacking) ---------------------------
 def holds_tensor(value):
+    """Whether ``value`` is a tensor (or variable), or a (nested) list holding one."""
     if isinstance(value, (list, tuple)):
         return any(holds_tensor(v) for v in value)
     return _is_tensorish(value)
@@ -335,6 +341,9 @@ def _pack(g, value, dtype, name):
                                     "%s (Tensor is: %r)" % (t._dtype.name, dtype.name, t))
                 v = t
             else:
+                if isinstance(v, (list, tuple)):
+                    with g.name_scope(str(i)):
+                        pass   # TensorFlow looks into a nested list in a scope of its own
                 v = _make_constant(g, v, dtype, str(i))
             elems.append(v)
         return build_op("Pack", (elems,), {"axis": 0}, scope, graph=g)._outputs[0]

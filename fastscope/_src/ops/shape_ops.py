@@ -497,7 +497,13 @@ def _pad_kernel(ctx, op, x, paddings, constant_values=None):
         if c.size != 1:
             raise invalid(op, "constant_values must be a scalar. Found: %s" % list(c.shape))
         fill = c.reshape(-1)[0]
-    return np.pad(x, widths, mode="constant", constant_values=fill) if x.ndim else np.array(x)
+    if not x.ndim:
+        return np.array(x)
+    if x.dtype == object:   # (np.pad would make the fill an np.bytes_)
+        out = np.full([d + b + a for d, (b, a) in zip(x.shape, widths)], fill, dtype=object)
+        out[tuple(slice(b, b + d) for d, (b, _) in zip(x.shape, widths))] = x
+        return out
+    return np.pad(x, widths, mode="constant", constant_values=fill)
 
 
 def _mirror_pad_kernel(ctx, op, x, paddings):

@@ -128,12 +128,6 @@ def _check_index(idx):
         raise TypeError(_SLICE_TYPE_ERROR + ", got %r" % (idx,))
 
 
-def _is_mask(spec):
-    if isinstance(spec, bool):
-        return True
-    if isinstance(spec, Tensor):
-        return spec._dtype.base_dtype is _dt.bool
-    return isinstance(spec, np.ndarray) and spec.dtype == np.bool_
 
 
 def _bound(x):
@@ -183,12 +177,9 @@ def slice_helper(tensor, slice_spec):
 
     Raises:
       TypeError: an index that is not an int, a slice, ``...``, ``tf.newaxis`` or a
-        scalar int32/int64 tensor.
-      NotImplementedError: a boolean mask (``tf.boolean_mask``: not provided yet).
+        scalar int32/int64 tensor (a boolean tensor too: TensorFlow 1.x has no mask
+        indexing).
     """
-    if _is_mask(slice_spec):
-        raise NotImplementedError("fastscope: indexing with a boolean mask (tf.boolean_mask) is "
-                                  "not provided yet")
     if not isinstance(slice_spec, (list, tuple)):
         slice_spec = [slice_spec]
     begin, end, strides, masks = _spec_entries(slice_spec)

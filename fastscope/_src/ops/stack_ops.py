@@ -11,14 +11,13 @@ TensorFlow. The pieces of ``unstack`` and ``split`` are numpy views of their inp
 ...     print(tf.stack([x, x], axis=1).shape, a.shape, b.shape, len(tf.unstack(x, axis=1)))
 (?, 2, 6) (?, 2) (?, 4) 6
 """
-import numbers
-
 import numpy as np
 
 from fastscope._src.framework import dtypes as _dt
 from fastscope._src.framework.op_builder import build_op, convert_to_tensor
 from fastscope._src.framework.registry import register_op
 from fastscope._src.framework.shape_inference import constant_value, node_error, with_rank
+from fastscope._src.framework.tensor import Tensor
 from fastscope._src.framework.tensor_shape import (Dimension, TensorShape, incompatibility,
                                                    unknown_shape)
 from fastscope._src.ops.array_util import index_scalar, index_vector, invalid
@@ -286,23 +285,25 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     Raises:
       ValueError: sizes that do not add up, a count that does not divide the dimension,
         a count of 0, or a sizes tensor whose length is unknown without ``num``.
+      TypeError: a count given as a tensor.
 
     >>> import fastscope as tf
     >>> [t.shape.as_list() for t in tf.split(tf.zeros([2, 6]), [1, -1, 2], axis=1)]
     [[2, 1], [2, 3], [2, 2]]
     """
-    # TensorFlow converts first, whatever the argument (so an int costs a Const too).
+    if isinstance(num_or_size_splits, Dimension):
+        num_or_size_splits = num_or_size_splits.value
+    # TensorFlow 1.x converts first, whatever the argument (so an int costs a Const too)
     sizes = convert_to_tensor(num_or_size_splits)
-    if isinstance(num_or_size_splits, (numbers.Integral, Dimension)) and not isinstance(
-            num_or_size_splits, np.integer):
+    if sizes._shape.ndims == 0 and sizes._dtype.is_integer:
+        if isinstance(num_or_size_splits, Tensor):
+            raise TypeError("Expected int for argument 'num_split' not %r." % (
+                num_or_size_splits,))
         n = int(num_or_size_splits)
         if n < 1:
             raise ValueError("Attr 'num_split' of 'Split' Op passed %d less than minimum 1." % n)
         op = build_op("Split", (axis, value), {"num_split": n}, name, "split")
         return list(op._outputs)
-    if sizes._shape.ndims == 0:
-        raise ValueError("Rank-0 tensors are not supported as the num_or_size_splits argument "
-                         "to split. Argument provided: %s" % (num_or_size_splits,))
     if num is None:
         num = sizes._shape.dims[0].value if sizes._shape.ndims == 1 else None
         if num is None:
