@@ -205,6 +205,9 @@ def constant_value_as_shape(t):
     A scalar ``t`` stands for a shape of unknown rank; -1 elements are unknown
     dimensions.
 
+    Differs from TensorFlow: a slice of a shape vector with a negative stride
+    (``tf.shape(x)[::-1]``) keeps its known elements (TensorFlow 2.x raises).
+
     Raises:
       ValueError: an element below -1 (TensorFlow's "Invalid value in tensor used for
         shape").

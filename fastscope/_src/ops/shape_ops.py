@@ -132,6 +132,9 @@ def _as_shape_input(shape):
 def reshape(tensor, shape, name=None):
     """Reshapes ``tensor`` to ``shape`` (a list or a 1-D int32/int64 tensor; one entry may be -1).
 
+    Differs from TensorFlow: a partially known ``TensorShape`` is taken, its unknown
+    dimensions as -1 (TensorFlow refuses to convert it).
+
     Raises:
       ValueError: a shape that cannot hold the tensor's known number of elements.
       InvalidArgumentError (at run time): the same, found when the values are known.

@@ -175,6 +175,12 @@ def _as_index_type(t, dt):
 def slice_helper(tensor, slice_spec):
     """``tensor[slice_spec]``, as TensorFlow's ``Tensor.__getitem__`` builds it.
 
+    >>> import fastscope as tf
+    >>> x = tf.constant([[1, 2, 3], [4, 5, 6]])
+    >>> tf.Session().run(slice_helper(x, (Ellipsis, slice(None, None, -2))))
+    array([[3, 1],
+           [6, 4]], dtype=int32)
+
     Raises:
       TypeError: an index that is not an int, a slice, ``...``, ``tf.newaxis`` or a
         scalar int32/int64 tensor (a boolean tensor too: TensorFlow 1.x has no mask
