@@ -33,7 +33,7 @@ def index_vector(op, value, what):
     v = np.asarray(value)
     if v.ndim != 1:
         raise invalid(op, "%s must be a vector, got shape %s" % (what, list(v.shape)))
-    return [int(e) for e in v]
+    return v.tolist() if v.dtype.kind in "iu" else [int(e) for e in v]
 
 
 def index_scalar(op, value, what):

@@ -15,6 +15,7 @@ value, ``tf.shape(x)[1]`` is known to be 3). The kernel returns a numpy view.
 ...     print(x[1:, ..., tf.newaxis, 2].shape, x[i].shape, x[:, ::-2].shape)
 (?, 4, 1) (4, 5) (?, 2, 5)
 """
+import functools
 import numbers
 
 import numpy as np
@@ -68,11 +69,20 @@ def _strided_slice_kernel(ctx, op, x, begin, end, strides):
     if not len(b) == len(e) == len(s):
         raise invalid(op, "Expected begin, end, and strides to be 1D equal size tensors, but got "
                       "shapes [%d], [%d], and [%d] instead." % (len(b), len(e), len(s)))
+    a = op._attrs
     try:
-        plan = slicing.slice_plan(list(x.shape), b, e, s, **{k: op._attrs[k] for k in _MASKS})
+        index = _index(x.shape, tuple(b), tuple(e), tuple(s), a["begin_mask"], a["end_mask"],
+                       a["ellipsis_mask"], a["new_axis_mask"], a["shrink_axis_mask"])
     except slicing.SliceSpecError as err:
         raise invalid(op, str(err)) from None
-    return x[plan.index + (Ellipsis,)]   # (the Ellipsis keeps a 0-d result an array)
+    return x[index]
+
+
+@functools.lru_cache(maxsize=4096)
+def _index(shape, begin, end, strides, *masks):
+    """The numpy index of a slice of an input of ``shape`` (a run repeats the same few)."""
+    plan = slicing.slice_plan(list(shape), begin, end, strides, *masks)
+    return plan.index + (Ellipsis,)   # (the Ellipsis keeps a 0-d result an array)
 
 
 register_op("StridedSlice", ("input: T", "begin: Index", "end: Index", "strides: Index"),
