@@ -28,9 +28,16 @@ from fastscope._src.framework.graph import (Graph, GraphKeys, add_to_collection,
 from fastscope._src.framework.op_builder import constant, convert_to_tensor
 from fastscope._src.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from fastscope._src.framework.session_stack import get_default_session
-from fastscope._src.ops.array_ops import (concat, identity, ones, ones_like, placeholder,
-                                          placeholder_with_default, reshape, zeros, zeros_like)
+from fastscope._src.ops.array_ops import (concat, fill, identity, ones, ones_like, placeholder,
+                                          placeholder_with_default, rank, size, zeros,
+                                          zeros_like)
 from fastscope._src.ops.array_ops import shape_of as shape
+from fastscope._src.ops.array_ops import slice_ as slice  # noqa: A004
+from fastscope._src.ops.shape_ops import (broadcast_to, expand_dims, pad, reshape, squeeze,
+                                          tile, transpose)
+from fastscope._src.ops.slice_ops import reverse, strided_slice
+from fastscope._src.ops.slice_ops import reverse as reverse_v2
+from fastscope._src.ops.stack_ops import split, stack, unstack
 from fastscope._src.ops.math_ops import (abs, add, cast, divide, exp, floordiv,  # noqa: A004
                                          log, matmul, maximum, minimum, multiply, negative,
                                          pow, reduce_max, reduce_mean, reduce_sum, sqrt,
@@ -99,13 +106,12 @@ __all__ = sorted([
     "RunOptions", "Session", "SparseTensor", "SparseTensorValue", "Tensor", "TensorArray",
     "TensorShape",
     "Variable", "VariableAggregation", "VariableScope", "VariableSynchronization", "abs", "add",
-    "add_to_collection", "add_to_collections", "all_variables", "as_dtype", "bool", "case",
-    "cast", "cond",
-    "complex128", "complex64", "concat", "constant", "constant_initializer",
-    "control_dependencies", "convert_to_tensor", "create_partitioned_variables",
-    "disable_eager_execution", "disable_v2_behavior", "divide", "double", "errors", "exp",
-    "fixed_size_partitioner", "float16", "float32", "float64", "floordiv", "foldl", "foldr",
-    "get_collection",
+    "add_to_collection", "add_to_collections", "all_variables", "as_dtype", "bool", "broadcast_to",
+    "case", "cast", "complex128", "complex64", "concat", "cond", "constant",
+    "constant_initializer", "control_dependencies", "convert_to_tensor",
+    "create_partitioned_variables", "disable_eager_execution", "disable_v2_behavior", "divide",
+    "double", "errors", "exp", "expand_dims", "fill", "fixed_size_partitioner", "float16",
+    "float32", "float64", "floordiv", "foldl", "foldr", "get_collection",
     "get_collection_ref", "get_default_graph", "get_default_session", "get_local_variable",
     "get_seed", "get_variable", "get_variable_scope", "global_variables",
     "global_variables_initializer", "glorot_normal_initializer", "glorot_uniform_initializer",
@@ -114,12 +120,14 @@ __all__ = sorted([
     "int64", "int8", "is_variable_initialized", "local_variables", "local_variables_initializer",
     "log", "map_fn", "matmul", "maximum", "min_max_variable_partitioner", "minimum", "model_variables",
     "multiply", "name_scope", "neg", "negative", "newaxis", "nn", "no_op", "no_regularizer",
-    "ones", "ones_initializer", "ones_like", "orthogonal_initializer", "placeholder",
+    "ones", "ones_initializer", "ones_like", "orthogonal_initializer", "pad", "placeholder",
     "placeholder_with_default", "pow", "random", "random_normal", "random_normal_initializer",
-    "random_uniform", "random_uniform_initializer", "reduce_max", "reduce_mean", "reduce_sum",
-    "report_uninitialized_variables", "reset_default_graph", "reshape", "scan", "set_random_seed",
-    "shape", "sqrt", "square", "string", "subtract", "summary", "trainable_variables", "truediv",
-    "truncated_normal", "truncated_normal_initializer", "uint16", "uint32", "uint64", "uint8",
+    "random_uniform", "random_uniform_initializer", "rank", "reduce_max", "reduce_mean",
+    "reduce_sum", "report_uninitialized_variables", "reset_default_graph", "reshape", "reverse",
+    "reverse_v2", "scan", "set_random_seed", "shape", "size", "slice", "split", "sqrt", "square",
+    "squeeze", "stack", "strided_slice", "string", "subtract", "summary", "tile",
+    "trainable_variables", "transpose", "truediv", "truncated_normal",
+    "truncated_normal_initializer", "uint16", "uint32", "uint64", "uint8", "unstack",
     "variable_axis_size_partitioner", "variable_op_scope", "variable_scope",
     "variables_initializer", "variance_scaling_initializer", "while_loop", "zeros",
     "zeros_initializer",

@@ -103,7 +103,10 @@ def test_value_initializer_is_sliced_per_shard():
     pv = tf.get_variable("t", initializer=tf.constant(full), partitioner=tf.fixed_size_partitioner(4))
     names = [op.name for op in tf.get_default_graph().get_operations()
              if op.name.startswith("t/part_0")]
-    assert names[0] == "t/part_0/PartitionedInitializer/Slice"
+    # the Slice op and its begin/size constants (TensorFlow's Slice takes them as inputs)
+    assert [n for n in names if "Slice" in n] == ["t/part_0/PartitionedInitializer/Slice/begin",
+                                                  "t/part_0/PartitionedInitializer/Slice/size",
+                                                  "t/part_0/PartitionedInitializer/Slice"]
     with tf.Session() as s:
         s.run(tf.global_variables_initializer())
         np.testing.assert_array_equal(s.run(pv), full)

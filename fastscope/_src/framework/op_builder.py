@@ -27,6 +27,7 @@ from fastscope._src.framework import dtypes as _dt
 from fastscope._src.framework import registry
 from fastscope._src.framework.graph import get_default_graph, graph_of, valid_op_name
 from fastscope._src.framework.registry import _REGISTRY
+from fastscope._src.framework.shape_inference import constant_value  # noqa: F401 (re-export)
 from fastscope._src.framework.tensor import Operation, Tensor
 from fastscope._src.framework.tensor_shape import TensorShape, as_shape
 
@@ -93,6 +94,11 @@ def _group_dtypes(op_def, args, attrs):
             if dt is not None:
                 chosen[ta] = dt
                 break
+        allowed = op_def.type_attrs.get(ta)
+        if chosen[ta] is None and allowed and _dt.float32 not in allowed and all(
+                isinstance(v, (list, tuple)) and not v for v in values):
+            # an empty list is an empty index vector (TensorFlow's default index type)
+            chosen[ta] = _dt.int32 if _dt.int32 in allowed else allowed[0]
     return chosen
 
 
@@ -104,6 +110,14 @@ def _convert_one(g, op_type, full, spec, value, dtype, label):
     if hook is not None:
         with g.name_scope(full + "/"):
             return hook(value, None, label)
+    if holds_tensor(value):
+        if dtype is None and _dt.int32 in (_REGISTRY[op_type].type_attrs.get(spec.type_attr)
+                                           or ()):
+            kinds = {_dtype_of(t) for t in _flat_tensors(value, [])}
+            if len(kinds) > 1:
+                dtype = _dt.int32   # int32 and int64 index tensors: the default index type
+        with g.name_scope(full + "/"):
+            return autopack(g, value, dtype, label)
     try:
         return _make_constant(g, value, dtype, g._names.unique(full, label) + "/")
     except (TypeError, ValueError) as e:
@@ -286,6 +300,76 @@ def _hook_for(value):
     return None
 
 
+# -- lists holding tensors: one Pack op (TensorFlow's autopacking) ---------------------------
+def holds_tensor(value):
+    """Whether ``value`` is a tensor (or variable), or a (nested) list holding one."""
+    if isinstance(value, (list, tuple)):
+        return any(holds_tensor(v) for v in value)
+    return _is_tensorish(value)
+
+
+def _flat_tensors(value, out):
+    for v in value:
+        if isinstance(v, (list, tuple)):
+            _flat_tensors(v, out)
+        elif _is_tensorish(v):
+            out.append(v)
+    return out
+
+
+def _cast_elements(g, value, dtype):
+    out = []
+    for v in value:
+        if isinstance(v, (list, tuple)):
+            v = _cast_elements(g, v, dtype)
+        elif _is_tensorish(v) and _dtype_of(v) is not dtype:
+            v = build_op("Cast", (v,), {"DstT": dtype}, graph=g)._outputs[0]
+        out.append(v)
+    return out
+
+
+def _pack(g, value, dtype, name):
+    with g.name_scope(name) as scope:
+        elems = []
+        for i, v in enumerate(value):
+            if isinstance(v, (list, tuple)) and holds_tensor(v):
+                v = _pack(g, v, dtype, str(i))
+            elif isinstance(v, Tensor) or _hook_for(v) is not None:
+                t = convert_to_tensor(v)
+                if t._dtype.base_dtype is not dtype:
+                    raise TypeError("Cannot convert a list containing a tensor of dtype %s to "
+                                    "%s (Tensor is: %r)" % (t._dtype.name, dtype.name, t))
+                v = t
+            else:
+                if isinstance(v, (list, tuple)):
+                    with g.name_scope(str(i)):
+                        pass   # TensorFlow looks into a nested list in a scope of its own
+                v = _make_constant(g, v, dtype, str(i))
+            elems.append(v)
+        return build_op("Pack", (elems,), {"axis": 0}, scope, graph=g)._outputs[0]
+
+
+def autopack(g, value, dtype, name):
+    """A (nested) list holding tensors as a ``Pack`` op named ``name`` (TensorFlow's autopacking).
+
+    Its other elements become constants named by position (``name/1``); tensors of
+    another dtype than ``dtype`` are cast first (None: the first tensor's dtype).
+
+    Raises:
+      TypeError: tensors of different dtypes when no dtype is asked for.
+    """
+    tensors = _flat_tensors(value, [])
+    if dtype is None:
+        dtype = _dtype_of(tensors[0])
+        for t in tensors:
+            if _dtype_of(t) is not dtype:
+                raise TypeError("Cannot convert a list containing a tensor of dtype %s to %s "
+                                "(Tensor is: %r)" % (_dtype_of(t).name, dtype.name, t))
+    elif any(_dtype_of(t) is not dtype for t in tensors):
+        value = _cast_elements(g, value, dtype)
+    return _pack(g, value, dtype, name)
+
+
 def _check_int_range(arr, target, dtype):
     if arr.dtype.kind in "iu" and target.kind in "iu" and arr.size:
         info = np.iinfo(target)
@@ -360,6 +444,11 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
     if isinstance(value, Operation):
         raise TypeError("Can't convert Operation '%s' to Tensor (target dtype=%s, name=%s, "
                         "as_ref=False)" % (value.name, dtype, name))
+    if holds_tensor(value):
+        g = graph_of(_flat_tensors(value, []))
+        with g.as_default():
+            return autopack(g, value, None if dtype is None else _dt.as_dtype(dtype),
+                            name or "packed")
     hint = preferred_dtype or dtype_hint
     if dtype is None and hint is not None:
         try:
@@ -436,9 +525,3 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     """
     return _make_constant(get_default_graph(), value, dtype, name, shape, verify_shape)
 
-
-def constant_value(t):
-    """The value of ``t`` when it is a constant, else None."""
-    if t._op._def.type == "Const":
-        return np.asarray(t._op._attrs["value"])
-    return None

@@ -10,7 +10,7 @@ The framework's Tensor has no operators of its own; this module installs them
 add:0 matmul:0 strided_slice:0
 """
 from fastscope._src.framework.tensor import Tensor
-from fastscope._src.ops import array_ops, math_ops
+from fastscope._src.ops import math_ops, slice_ops
 
 
 def install_operators(cls):
@@ -30,7 +30,7 @@ def install_operators(cls):
         setattr(cls, "__%s__" % dunder, (lambda t: lambda s, o: binary(t, s, o, None, t))(op_type))
     cls.__neg__ = lambda s: unary("Neg", s, None)
     cls.__abs__ = lambda s: unary("Abs", s, None)
-    cls.__getitem__ = lambda s, k: array_ops.strided_slice(s, k)
+    cls.__getitem__ = slice_ops.slice_helper
     cls.__matmul__ = lambda s, o: math_ops.matmul(s, o, name="matmul")
     cls.__rmatmul__ = lambda s, o: math_ops.matmul(o, s, name="matmul")
 
