@@ -600,3 +600,4 @@ def _specs():
 
 
 SPECS = _specs()
+SPECS.update(__import__("fuzz_specs_index").SPECS)   # gather, where, range... (index ops)
