@@ -116,6 +116,11 @@ def test_select_errors_are_tensorflows():
         tf.where(ph(tf.float32, [3]), ph(tf.float32, [3]), ph(tf.float32, [3]))
     with pytest.raises(ValueError, match="x and y must both be non-None or both be None."):
         tf.where([True], x=[1])
+    # Python x and y take one dtype, the first's, as TensorFlow converts them in order
+    assert tf.where([True], [1.0], [1]).dtype == tf.float32
+    assert tf.where_v2([True], np.array([1], np.int64), 2).dtype == tf.int64
+    with pytest.raises(TypeError, match="does not match"):
+        tf.where([True], [1], [1.5])
 
 
 @pytest.mark.parametrize("cond,x,y,match", [

@@ -45,14 +45,14 @@ def _num(v):
 
 
 # -- Range ---------------------------------------------------------------------------------------
-def range_size(start, limit, delta, np_dtype, fail):
+def range_size(start, limit, delta, np_dtype, fail, build=False):
     """The number of values ``Range(start, limit, delta)`` makes in ``np_dtype``.
 
     ``fail(text)`` returns the exception to raise (a ValueError at build time, an
     InvalidArgumentError at run time).
     """
     if delta == 0:
-        raise fail("Requires delta != 0: %s" % _num(delta))
+        raise fail("Requires delta != 0" + ("" if build else ": %s" % _num(delta)))
     if delta > 0 and not start <= limit:
         raise fail("Requires start <= limit when delta > 0: %s/%s" % (_num(start), _num(limit)))
     if delta < 0 and not start >= limit:
@@ -77,7 +77,7 @@ def _range_shape(node):
         return [(dt, TensorShape([None]))]
     s, l, d = (v.reshape(()).item() for v in vals)
     computed = "input[0] = <%s>, input[1] = <%s>, input[2] = <%s>" % (_num(s), _num(l), _num(d))
-    n = range_size(s, l, d, dt._np, lambda text: U.shape_error(node, text, computed))
+    n = range_size(s, l, d, dt._np, lambda text: U.shape_error(node, text, computed), True)
     return [(dt, TensorShape([n]))]
 
 
@@ -418,12 +418,12 @@ def _sequence_mask_shape(node):
     if lengths._shape.ndims is None:
         return [(dt, unknown_shape())]
     n = None
-    if rest:
-        mv = U.const_value(rest[0])
-        if mv is not None and mv.size == 1:
-            m = mv.reshape(()).item()
-            n = range_size(0, m, 1, mv.dtype,
-                           lambda text: U.shape_error(node, text, "input[1] = <%s>" % _num(m)))
+    mv = U.const_value(rest[0] if rest else lengths)
+    if mv is not None and (mv.size == 1 or not rest):
+        # with no maxlen, TensorFlow's shape inference folds maximum(0, max(lengths))
+        m = mv.reshape(()).item() if rest else (max(mv.max().item(), 0) if mv.size else 0)
+        n = range_size(0, m, 1, mv.dtype,
+                       lambda text: U.shape_error(node, text, "input[1] = <%s>" % _num(m)))
     return [(dt, lengths._shape.concatenate([n]))]
 
 
