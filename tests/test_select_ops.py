@@ -50,6 +50,8 @@ def test_where_gives_the_coordinates_of_nonzero_entries(dtype, shape):
 def test_where_counts_nan_and_names_its_op():
     w = tf.where(tf.placeholder(tf.float32, [None, 2]), name="w")
     assert (w.name, w.op.type, w.shape.as_list()) == ("w:0", "Where", [None, 2])
+    assert [t.name for t in tf.where([True]).op.inputs] == ["Where/condition:0"]
+    assert [t.name for t in tf.where_v2([1, 0], name="v").op.inputs] == ["v/condition:0"]
     assert tf.where(tf.placeholder(tf.bool)).shape.as_list() == [None, None]
     assert _run(tf.where([0.0, 1.0, np.nan, -0.0])).tolist() == [[1], [2]]
     with pytest.raises(tf.errors.InvalidArgumentError, match="Unhandled input dimensions: 0"):

@@ -212,6 +212,11 @@ with tf.Graph().as_default():
               tf.where_v2(ph(tf.bool, [3, 1]), ph(tf.float32, [1, 4]), 0.0),
               tf.compat.v1.where_v2(ph(tf.bool, [3, 1]), 1, 2, name="w2")]:
         print(desc(s), [t.name for t in s.op.inputs], s.op.type)
+with tf.Graph().as_default():
+    print([[t.name for t in w.op.inputs] for w in [tf.where([True, False]), tf.where([1, 0], name="w"),
+                                                   tf.where_v2([True]), tf.argmax([1, 2]),
+                                                   tf.unique([1, 2]).y,
+                                                   tf.gather_nd([[1, 2]], [[0, 1]])]])
 err("where scalar", lambda: tf.where(True))
 err("where string", lambda: tf.where(tf.placeholder(tf.string, [3])), 60)
 err("select bcast", lambda: tf.where(tf.placeholder(tf.bool, [3, 1]), tf.zeros([3, 4]),

@@ -18,7 +18,8 @@ import numpy as np
 
 from fastscope._src.framework import dtypes as _dt
 from fastscope._src.framework import errors as _errors
-from fastscope._src.framework.op_builder import build_op
+from fastscope._src.framework.graph import graph_of
+from fastscope._src.framework.op_builder import build_op, convert_to_tensor
 from fastscope._src.framework.registry import register_op
 from fastscope._src.framework.tensor import Tensor
 from fastscope._src.framework.tensor_shape import TensorShape, incompatibility, unknown_shape
@@ -123,7 +124,10 @@ register_op("SelectV2", ("condition: Tcond", "t: T", "e: T"), _select_v2_shape,
 
 def _where_or_select(select_type, condition, x, y, name):
     if x is None and y is None:
-        return build_op("Where", (condition,), None, name, "Where")._outputs[0]
+        g = graph_of([condition])
+        with g.as_default(), g.name_scope(name or "Where") as scope:
+            c = convert_to_tensor(condition, name="condition")
+            return build_op("Where", (c,), None, scope)._outputs[0]
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
     x, y = U.numpy_peers(x, y)
