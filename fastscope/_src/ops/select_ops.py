@@ -326,6 +326,9 @@ def unique(x, out_idx=_dt.int32, name=None):
       ValueError: ``x`` not of rank 1.
       TypeError: an ``out_idx`` other than int32/int64.
 
+    Differs from TensorFlow: complex vectors are accepted (TensorFlow's CPU build has no
+    kernel for them).
+
     >>> import fastscope as tf
     >>> with tf.Graph().as_default():
     ...     y, idx = tf.unique([3, 1, 3, 2, 1])
