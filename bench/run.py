@@ -22,7 +22,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from bench._harness import render  # noqa: E402
 
-SUITES = ("core", "kernels", "partitioning")
+SUITES = ("core", "kernels", "partitioning", "control_flow")
 
 
 def main(argv=None):

@@ -37,6 +37,10 @@ from fastscope._src.ops.math_ops import (abs, add, cast, divide, exp, floordiv, 
                                          square, subtract, truediv)
 from fastscope._src.ops.math_ops import negative as neg
 from fastscope._src.ops.control_flow_ops import group, no_op
+from fastscope._src.ops.cond_ops import case, cond
+from fastscope._src.ops.functional_ops import foldl, foldr, map_fn, scan
+from fastscope._src.ops.tensor_array_ops import TensorArray
+from fastscope._src.ops.while_ops import while_loop
 from fastscope._src.ops.index_ops import boolean_mask, gather, gather_nd, scatter_nd
 from fastscope._src.ops.select_ops import argmax, argmin, unique, where, where_v2
 from fastscope._src.ops.generate_ops import (eye, linspace, one_hot, range,  # noqa: A004
@@ -99,29 +103,33 @@ __all__ = sorted([
     "one_hot", "range", "scatter_nd", "sequence_mask", "unique", "where", "where_v2",
     "AUTO_REUSE", "ConfigProto", "DType", "Dimension", "GPUOptions", "Graph", "GraphKeys",
     "InteractiveSession", "Operation", "RunMetadata",
-    "RunOptions", "Session", "SparseTensor", "SparseTensorValue", "Tensor", "TensorShape",
+    "RunOptions", "Session", "SparseTensor", "SparseTensorValue", "Tensor", "TensorArray",
+    "TensorShape",
     "Variable", "VariableAggregation", "VariableScope", "VariableSynchronization", "abs", "add",
-    "add_to_collection", "add_to_collections", "all_variables", "as_dtype", "bool", "cast",
+    "add_to_collection", "add_to_collections", "all_variables", "as_dtype", "bool", "case",
+    "cast", "cond",
     "complex128", "complex64", "concat", "constant", "constant_initializer",
     "control_dependencies", "convert_to_tensor", "create_partitioned_variables",
     "disable_eager_execution", "disable_v2_behavior", "divide", "double", "errors", "exp",
-    "fixed_size_partitioner", "float16", "float32", "float64", "floordiv", "get_collection",
+    "fixed_size_partitioner", "float16", "float32", "float64", "floordiv", "foldl", "foldr",
+    "get_collection",
     "get_collection_ref", "get_default_graph", "get_default_session", "get_local_variable",
     "get_seed", "get_variable", "get_variable_scope", "global_variables",
     "global_variables_initializer", "glorot_normal_initializer", "glorot_uniform_initializer",
     "group", "half", "identity", "identity_initializer", "initialize_all_variables",
     "initialize_local_variables", "initialize_variables", "initializers", "int16", "int32",
     "int64", "int8", "is_variable_initialized", "local_variables", "local_variables_initializer",
-    "log", "matmul", "maximum", "min_max_variable_partitioner", "minimum", "model_variables",
+    "log", "map_fn", "matmul", "maximum", "min_max_variable_partitioner", "minimum", "model_variables",
     "multiply", "name_scope", "neg", "negative", "newaxis", "nn", "no_op", "no_regularizer",
     "ones", "ones_initializer", "ones_like", "orthogonal_initializer", "placeholder",
     "placeholder_with_default", "pow", "random", "random_normal", "random_normal_initializer",
     "random_uniform", "random_uniform_initializer", "reduce_max", "reduce_mean", "reduce_sum",
-    "report_uninitialized_variables", "reset_default_graph", "reshape", "set_random_seed",
+    "report_uninitialized_variables", "reset_default_graph", "reshape", "scan", "set_random_seed",
     "shape", "sqrt", "square", "string", "subtract", "summary", "trainable_variables", "truediv",
     "truncated_normal", "truncated_normal_initializer", "uint16", "uint32", "uint64", "uint8",
     "variable_axis_size_partitioner", "variable_op_scope", "variable_scope",
-    "variables_initializer", "variance_scaling_initializer", "zeros", "zeros_initializer",
+    "variables_initializer", "variance_scaling_initializer", "while_loop", "zeros",
+    "zeros_initializer",
     "zeros_like",
 ])
 

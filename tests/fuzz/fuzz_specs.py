@@ -600,4 +600,6 @@ def _specs():
 
 
 SPECS = _specs()
+import fuzz_specs_control  # noqa: E402  (each area's specs live in a file of their own)
+SPECS.update(fuzz_specs_control.SPECS)
 SPECS.update(__import__("fuzz_specs_index").SPECS)   # gather, where, range... (index ops)

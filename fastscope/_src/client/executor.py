@@ -129,40 +129,58 @@ def analyse(steps, fetch_slots=()):
 
 class _UnitContext:
     """What kernels see of the session inside a worker: its state, a share of the threads."""
-    __slots__ = ("values", "intra_threads", "random_stream", "lock_for")
+    __slots__ = ("values", "intra_threads", "random_stream", "lock_for", "run_subgraph")
 
     def __init__(self, session, intra_threads):
         self.values = session._values
         self.intra_threads = intra_threads
         self.random_stream = session.random_stream
         self.lock_for = session.lock_for
+        self.run_subgraph = session.run_subgraph
+
+
+def _kernel_error(op, e):
+    """The OpError for a kernel's Python exception ``e`` (OpErrors pass as they are)."""
+    if isinstance(e, _errors.OpError):
+        return e
+    cls = _errors.ResourceExhaustedError if isinstance(e, MemoryError) else \
+        _errors.InvalidArgumentError
+    err = cls(None, op, "%s: %s" % (type(e).__name__, e))
+    err.__cause__ = e
+    return err
+
+
+_KERNEL_ERRORS = (_errors.OpError, ValueError, TypeError, IndexError, ArithmeticError,
+                  MemoryError)
 
 
 def run_step(ctx, step, vals):
     """Runs one plan step, turning a kernel's Python error into TensorFlow's OpError."""
-    kernel, op, ins, outs = step
-    if kernel is None:
-        raise _errors.InvalidArgumentError(None, op, "Op %s of type %s cannot be run"
-                                           % (op._name, op._type))
-    try:
-        res = kernel(ctx, op, *[None if i < 0 else vals[i] for i in ins])
-        if len(outs) == 1:
-            vals[outs[0]] = res
-        else:
-            for s, r in zip(outs, res or ()):
-                vals[s] = r
-    except _errors.OpError:
-        raise
-    except (ValueError, TypeError, IndexError, ArithmeticError, MemoryError) as e:
-        cls = _errors.ResourceExhaustedError if isinstance(e, MemoryError) else \
-            _errors.InvalidArgumentError
-        raise cls(None, op, "%s: %s" % (type(e).__name__, e)) from e
+    run_steps(ctx, (step,), vals)
 
 
 def run_steps(ctx, steps, vals):
-    """Runs ``steps`` in order in this thread (the plain, sequential plan)."""
-    for step in steps:
-        run_step(ctx, step, vals)
+    """Runs ``steps`` in order in this thread (the plain, sequential plan).
+
+    Each step is ``(kernel, op, input slots, output slots)``; an input slot of -1 is a
+    reference input (passed as None). The loop is written out here, not per step, because
+    it is the executor's whole per-op cost.
+    """
+    step = None
+    try:
+        for step in steps:
+            kernel, op, ins, outs = step
+            res = kernel(ctx, op, *[None if i < 0 else vals[i] for i in ins])
+            if len(outs) == 1:
+                vals[outs[0]] = res
+            elif outs:
+                for s, r in zip(outs, res):
+                    vals[s] = r
+    except _KERNEL_ERRORS as e:
+        err = _kernel_error(step[1], e)
+        if err is e:
+            raise
+        raise err from e
 
 
 def _run_unit(ctx, steps, unit, vals):

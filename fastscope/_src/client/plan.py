@@ -26,7 +26,7 @@ class Plan:
     """A compiled run: slot template, steps, and where the fetched values are."""
 
     __slots__ = ("template", "feed_slots", "steps", "fetch_slots", "build", "single",
-                 "parallel")
+                 "parallel", "quiet")
 
     def with_build(self, build):
         """The same plan with another result builder (same fetch targets, other structure)."""
@@ -96,11 +96,12 @@ def resolve_fetch(graph, f):
 
 
 class _Slots:
-    __slots__ = ("index", "template")
+    __slots__ = ("index", "template", "fed")
 
-    def __init__(self):
+    def __init__(self, fed=()):
         self.index = {}
         self.template = []
+        self.fed = fed
 
     def of(self, t):
         s = self.index.get(t)
@@ -110,8 +111,12 @@ class _Slots:
         return s
 
 
-def _order(targets, fed, slots, steps):
-    """Appends the steps ``targets`` need to ``steps`` (depth first, dependencies first)."""
+def _order(targets, fed, slots, steps, inside=None):
+    """Appends the steps ``targets`` need to ``steps`` (depth first, dependencies first).
+
+    With ``inside`` (a control-flow context), only the ops created in it are steps: every
+    value from outside it is fed (its captures) and outer ops are already done.
+    """
     visited = set()
     for target in targets:
         if isinstance(target, Tensor) and target in fed:
@@ -130,8 +135,11 @@ def _order(targets, fed, slots, steps):
             refs = op._ref_inputs
             for i in range(len(op._inputs) - 1, -1, -1):
                 t = op._inputs[i]
-                if i not in refs and t not in fed:
+                # a variable read happens just before its reader (see _add_step)
+                if i not in refs and t not in fed and not t._op._def.reads_state:
                     deps.append(t._op)
+            if inside is not None:
+                deps = [d for d in deps if inside.contains(d)]
             stack.extend((d, False) for d in deps if d not in visited)
 
 
@@ -140,18 +148,31 @@ def _add_step(op, slots, steps):
         slots.template[slots.of(op._outputs[0])] = op._attrs["value"]
         return
     refs = op._ref_inputs
-    ins = tuple(-1 if i in refs else slots.of(t) for i, t in enumerate(op._inputs))
+    ins = []
+    for i, t in enumerate(op._inputs):
+        if i in refs:
+            ins.append(-1)
+            continue
+        ins.append(slots.of(t))
+        src = t._op
+        if src._def.reads_state and t not in slots.fed:
+            # Read the variable right before the op that uses it, so it sees the updates
+            # ordered before that op (control dependencies), as a TensorFlow ref read does.
+            steps.append((src._def.kernel, src, (), tuple(slots.of(x) for x in src._outputs)))
     outs = tuple(slots.of(t) for t in op._outputs)
-    steps.append((op._def.kernel, op, ins, outs))
+    steps.append((op._def.kernel, op, tuple(ins), outs))
 
 
-def compile_plan(targets, fed, build, single):
-    """The Plan computing ``targets`` (Tensors/Operations) with the tensors ``fed`` given."""
-    slots = _Slots()
+def compile_plan(targets, fed, build, single, inside=None):
+    """The Plan computing ``targets`` (Tensors/Operations) with the tensors ``fed`` given.
+
+    ``inside``: the control-flow context whose sub-plan this is (None: the whole graph).
+    """
+    slots = _Slots(fed)
     for t in fed:
         slots.of(t)
     steps = []
-    _order(targets, fed, slots, steps)
+    _order(targets, fed, slots, steps, inside)
     plan = Plan()
     plan.template = slots.template
     plan.feed_slots = [slots.index[t] for t in fed]
@@ -159,5 +180,7 @@ def compile_plan(targets, fed, build, single):
     plan.fetch_slots = [slots.of(t) if isinstance(t, Tensor) else -1 for t in targets]
     plan.build = build
     plan.single = single
-    plan.parallel = executor.analyse(steps, plan.fetch_slots)
+    plan.parallel = executor.analyse(steps, plan.fetch_slots) if inside is None else None
+    # numpy's floating-point warnings off for the run (inf and NaN are values in TF)
+    plan.quiet = any(step[1]._def.numpy_fp for step in steps)
     return plan

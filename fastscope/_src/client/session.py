@@ -130,6 +130,7 @@ class Session:
         self._values = VariableValues()
         self._locks = {}
         self._plans = {}
+        self._subplans = {}
         self._random_runs = {}
         self._rng = np.random.default_rng()
         self._closed = False
@@ -142,7 +143,8 @@ class Session:
 
     graph = property(lambda self: self._graph)
     # The kernel context protocol (what ``kernel(ctx, op, ...)`` may use): ``values`` (variable
-    # op -> array), ``intra_threads``, ``random_stream(op, key)`` and ``lock_for(op)``.
+    # op -> array), ``intra_threads``, ``random_stream(op, key)``, ``lock_for(op)`` and
+    # ``run_subgraph(sub, values)``.
     values = property(lambda self: self._values)
     graph_def = property(lambda self: None)
     sess_str = property(lambda self: "")
@@ -154,6 +156,27 @@ class Session:
             with self._lock:
                 lock = self._locks.setdefault(op, threading.Lock())
         return lock
+
+    def run_subgraph(self, sub, values):
+        """Runs a control-flow sub-graph (the ops of a branch or loop body; If/While).
+
+        Args:
+          sub: a ``SubGraph`` (its context, target tensors and ops, fed tensors), made once
+            when the If/While op is built; its plan is compiled once per session.
+          values: the fed tensors' values, in order.
+
+        Returns:
+          The targets' values (None for ops), in order.
+        """
+        plan = self._subplans.get(sub)
+        if plan is None:
+            plan = self._subplans[sub] = compile_plan(
+                list(sub.targets), {t: None for t in sub.feeds}, None, False, inside=sub.context)
+        vals = list(plan.template)
+        for s, v in zip(plan.feed_slots, values):
+            vals[s] = v
+        executor.run_steps(self, plan.steps, vals)
+        return [None if s < 0 else vals[s] for s in plan.fetch_slots]
 
     def _load_variable(self, op, value):
         """Sets variable op ``op``'s value in this session (``Variable.load``)."""
@@ -194,10 +217,11 @@ class Session:
         vals = list(plan.template)
         for s, v in zip(plan.feed_slots, feed_vals):
             vals[s] = v
-        if plan.parallel is None:
-            executor.run_steps(self, plan.steps, vals)
+        if plan.quiet:
+            with np.errstate(all="ignore"):
+                self._execute(plan, vals)
         else:
-            executor.execute(self, plan, vals)
+            self._execute(plan, vals)
         results = []
         state = self._values
         for s in plan.fetch_slots:
@@ -216,6 +240,12 @@ class Session:
         if plan.single:
             return results[0]
         return plan.build(results)
+
+    def _execute(self, plan, vals):
+        if plan.parallel is None:
+            executor.run_steps(self, plan.steps, vals)
+        else:
+            executor.execute(self, plan, vals)
 
     def _feeds(self, feed_dict):
         keys, values = [], []
@@ -296,6 +326,7 @@ class Session:
         self._closed = True
         self._values.clear()
         self._plans.clear()
+        self._subplans.clear()
 
     def as_default(self):
         return _as_default(self)

@@ -68,11 +68,30 @@ class GraphKeys:
 _new = object.__new__
 
 
+def _check_contexts(op, cf):
+    """Inputs from outside ``cf`` are its captures; inputs from an unrelated context fail."""
+    for t in list(op._inputs) + [c._outputs[0] if c._outputs else c for c in op._control_inputs]:
+        src_op = getattr(t, "_op", t)
+        src = src_op._ctx
+        if src is cf or (src is None and src_op._def.reads_state):
+            continue    # (a variable is read where it is used, not captured)
+        inner = cf
+        while inner is not None and inner is not src:
+            inner = inner.outer
+        if inner is None and src is not None:
+            raise ValueError("Tensor %s is defined inside a tf.cond branch or tf.while_loop "
+                             "body (%s) and cannot be used by %s outside it"
+                             % (getattr(t, "name", t), src.name, op._name))
+        if cf is not None:
+            cf.capture(t, op)
+
+
 class _ThreadState(threading.local):
     def __init__(self):
         self.name_stack = ""
         self.control_deps = []   # list of lists of ops
         self.device = ""         # the device of ops created now (tf.device scopes)
+        self.cf_context = None   # the tf.cond branch / tf.while_loop body being built
         # While a transaction is open: [("op", op) | ("coll", name, value) |
         # ("key", mapping, key)], the undo log of this thread's additions.
         self.journal = None
@@ -139,6 +158,7 @@ class Graph:
         self._seed = None
         self._last_id = 0
         self._ids = itertools.count(1)
+        self._contexts = 0      # control-flow contexts made in this graph (0: skip their checks)
         # Caches of the objects TF keeps in collections (('__varscope',), ('__variable_store',)).
         self._scope_store = None
         self._var_store = None
@@ -193,6 +213,16 @@ class Graph:
         """A Transaction: this thread's additions inside it are undone if it fails."""
         return Transaction(self)
 
+    def control_flow_context(self, ctx):
+        """Ops created inside belong to ``ctx`` (a tf.cond branch or tf.while_loop body).
+
+        ``ctx`` None builds outside any control flow (variables' ops are lifted out of the
+        branch or loop that creates them, as TensorFlow lifts their initialisers).
+        """
+        if ctx is not None:
+            self._contexts += 1
+        return _ControlFlowScope(self._local, ctx)
+
     def journal_put(self, mapping, key, value):
         """``mapping[key] = value``, undone (the key removed) if the transaction fails."""
         mapping[key] = value
@@ -229,6 +259,9 @@ class Graph:
         op._attrs = attrs
         op._ref_inputs = op_def._refs if not op_def._ref_all else tuple(range(len(inputs)))
         op._device = local.device
+        op._ctx = cf = local.cf_context
+        if cf is not None or self._contexts:
+            _check_contexts(op, cf)
         if len(out_specs) == 1:
             dt, sh = out_specs[0]
             t = _new(Tensor)
@@ -406,6 +439,23 @@ class Graph:
                             break
                 elif e[0] == "key":
                     e[1].pop(e[2], None)
+
+
+class _ControlFlowScope:
+    __slots__ = ("_local", "_ctx", "_saved")
+
+    def __init__(self, local, ctx):
+        self._local = local
+        self._ctx = ctx
+
+    def __enter__(self):
+        self._saved = self._local.cf_context
+        self._local.cf_context = self._ctx
+        return self._ctx
+
+    def __exit__(self, *exc):
+        self._local.cf_context = self._saved
+        return False
 
 
 class _DefaultState(threading.local):

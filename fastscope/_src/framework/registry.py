@@ -21,9 +21,10 @@ Input specs are ``"name: T"`` (one tensor typed by attribute T), ``"name: N*T"``
 STATEFUL = "stateful"        # reads or changes session state, or draws random numbers
 FILL = "fill"                # computes a fresh array from its attributes alone (random, Fill)
 FRESH_OUTPUT = "fresh"       # its output is a new buffer nothing else holds
-READS_STATE = "reads_state"  # its output may be a variable's own buffer
+READS_STATE = "reads_state"  # reads session state: re-run inside a branch or loop, not captured
 NEEDS_FEED = "needs_feed"    # has no value unless fed (its kernel raises)
-TRAITS = frozenset((STATEFUL, FILL, FRESH_OUTPUT, READS_STATE, NEEDS_FEED))
+NUMPY_FP = "numpy_fp"        # numpy floating arithmetic: inf/NaN are values, never warnings
+TRAITS = frozenset((STATEFUL, FILL, FRESH_OUTPUT, READS_STATE, NEEDS_FEED, NUMPY_FP))
 
 
 class InputSpec:
@@ -61,7 +62,7 @@ class OpDef:
 
     __slots__ = ("type", "tf_type", "inputs", "type_attrs", "shape", "kernel", "traits",
                  "tf_attrs", "grad", "stateful", "fill", "fresh_output", "reads_state",
-                 "needs_feed", "_refs", "_ref_all", "n_inputs", "simple", "groups",
+                 "needs_feed", "numpy_fp", "_refs", "_ref_all", "n_inputs", "simple", "groups",
                  "check_types")
 
     def __init__(self, op_type, inputs, type_attrs, shape, kernel, traits, tf_type, tf_attrs):
@@ -79,6 +80,7 @@ class OpDef:
         self.fresh_output = FRESH_OUTPUT in self.traits or self.fill
         self.reads_state = READS_STATE in self.traits
         self.needs_feed = NEEDS_FEED in self.traits
+        self.numpy_fp = NUMPY_FP in self.traits
         self._refs = tuple(i for i, s in enumerate(self.inputs) if s.is_ref and not s.is_list)
         self._ref_all = any(s.is_ref and s.is_list for s in self.inputs)
         # For op_builder's fast path (every input one Tensor): the inputs each type

@@ -125,7 +125,7 @@ class Operation:
     """
 
     __slots__ = ("_graph", "_name", "_def", "_inputs", "_outputs", "_control_inputs",
-                 "_attrs", "_id", "_ref_inputs", "_traceback", "_device", "__weakref__")
+                 "_attrs", "_id", "_ref_inputs", "_traceback", "_device", "_ctx", "__weakref__")
 
     def __init__(self, graph, name, op_def, inputs, control_inputs, attrs, device=""):
         self._graph = graph

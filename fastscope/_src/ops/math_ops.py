@@ -18,7 +18,7 @@ from fastscope._src.framework import dtypes as _dt
 from fastscope._src.framework import errors as _errors
 from fastscope._src.framework.graph import graph_of
 from fastscope._src.framework.op_builder import build_op, convert_to_tensor
-from fastscope._src.framework.registry import register_op
+from fastscope._src.framework.registry import NUMPY_FP, register_op
 from fastscope._src.framework.tensor import Tensor
 from fastscope._src.framework.tensor_shape import TensorShape, shape_str, unknown_shape
 
@@ -76,8 +76,7 @@ def _truediv(x, y):
 def _binary_kernel(fn):
     def kernel(ctx, op, x, y):
         try:
-            with np.errstate(all="ignore"):   # inf and NaN are values, as in TensorFlow
-                return fn(x, y)
+            return fn(x, y)
         except _errors.OpError as e:
             raise type(e)(None, op, e.message) from None
         except ValueError:
@@ -152,8 +151,9 @@ _BINARY = {
     "LogicalOr": (np.logical_or, _same),
 }
 for _type, (_fn, _rule) in _BINARY.items():
+    # NUMPY_FP: the session runs them with numpy's floating-point warnings off (TF has none)
     register_op(_type, ("x: T", "y: T"), _binary_shape(_rule), _binary_kernel(_fn),
-                type_attrs={"T": _BINARY_TYPES[_type]}, tf_attrs=("T",))
+                traits=(NUMPY_FP,), type_attrs={"T": _BINARY_TYPES[_type]}, tf_attrs=("T",))
 
 
 def binary_op(op_type, x, y, name, default_name):
@@ -229,15 +229,13 @@ def _unary_shape(node):
 
 
 def _unary_kernel(fn):
-    def kernel(ctx, op, x):
-        with np.errstate(all="ignore"):   # inf and NaN are values, as in TensorFlow
-            return fn(x)
-    return kernel
+    return lambda ctx, op, x: fn(x)
 
 
 for _type, _fn in _UNARY.items():
     register_op(_type, ("%s: T" % _UNARY_INPUT.get(_type, "x"),), _unary_shape,
-                _unary_kernel(_fn), type_attrs={"T": _UNARY_TYPES[_type]}, tf_attrs=("T",))
+                _unary_kernel(_fn), traits=(NUMPY_FP,), type_attrs={"T": _UNARY_TYPES[_type]},
+                tf_attrs=("T",))
 
 
 def unary_op(op_type, x, name, default_name=None):

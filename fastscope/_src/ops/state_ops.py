@@ -17,7 +17,7 @@ import numpy as np
 from fastscope._src.framework import dtypes as _dt
 from fastscope._src.framework import errors as _errors
 from fastscope._src.framework.op_builder import build_op
-from fastscope._src.framework.registry import STATEFUL, register_op
+from fastscope._src.framework.registry import READS_STATE, STATEFUL, register_op
 from fastscope._src.framework.tensor_shape import TensorShape, incompatibility, shape_str
 from fastscope._src.ops.math_ops import broadcast_shape
 
@@ -34,7 +34,10 @@ def _variable_shape(node):
     return [(node.attrs["dtype"]._as_ref, node.attrs["shape"])]
 
 
-register_op("VariableV2", shape=_variable_shape, kernel=_variable_kernel, traits=(STATEFUL,),
+# READS_STATE: a control-flow branch or loop body that reads the variable re-runs this op (it
+# reads the variable's value at that moment) rather than capturing its value beforehand.
+register_op("VariableV2", shape=_variable_shape, kernel=_variable_kernel,
+            traits=(STATEFUL, READS_STATE),
             tf_attrs=("dtype", "shape", "container", "shared_name"))
 
 

@@ -115,7 +115,7 @@ class VariableStore:
             found = self._found(*self._table.lookup(req.name, req.reuse), req, shape, dtype)
             if found is not None:
                 return found
-            with g.transaction():
+            with g.transaction(), g.control_flow_context(None):
                 v = _create(g, req, dtype, shape, from_value)
                 g.journal_put(self._vars, req.name, v)
         return v

@@ -71,7 +71,9 @@ class Variable:
         self._save_slice_info = None
         self._partition_info = None
         g = get_default_graph()
-        with g.transaction():
+        # A variable made inside a tf.cond branch or tf.while_loop body lives outside it
+        # (its initialiser runs once, from global_variables_initializer), as in TensorFlow.
+        with g.transaction(), g.control_flow_context(None):
             self._build(g, initial_value, name, dtype, validate_shape, shape)
             g.add_to_collections(collections, self)
         self._graph = g
