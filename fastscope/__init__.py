@@ -48,6 +48,11 @@ from fastscope._src.ops.cond_ops import case, cond
 from fastscope._src.ops.functional_ops import foldl, foldr, map_fn, scan
 from fastscope._src.ops.tensor_array_ops import TensorArray
 from fastscope._src.ops.while_ops import while_loop
+from fastscope._src.ops.index_ops import boolean_mask, gather, gather_nd, scatter_nd
+from fastscope._src.ops.select_ops import argmax, argmin, unique, where, where_v2
+from fastscope._src.ops.generate_ops import (eye, linspace, one_hot, range,  # noqa: A004
+                                             sequence_mask)
+from fastscope._src.ops.generate_ops import linspace as lin_space
 from fastscope._src.ops.random_ops import (get_seed, random_normal, random_uniform,
                                            set_random_seed, truncated_normal)
 from fastscope._src.variables.variable import (Variable, VariableAggregation,
@@ -101,6 +106,8 @@ def __getattr__(name):
 
 
 __all__ = sorted([
+    "argmax", "argmin", "boolean_mask", "eye", "gather", "gather_nd", "lin_space", "linspace",
+    "one_hot", "range", "scatter_nd", "sequence_mask", "unique", "where", "where_v2",
     "AUTO_REUSE", "ConfigProto", "DType", "Dimension", "GPUOptions", "Graph", "GraphKeys",
     "InteractiveSession", "Operation", "RunMetadata",
     "RunOptions", "Session", "SparseTensor", "SparseTensorValue", "Tensor", "TensorArray",

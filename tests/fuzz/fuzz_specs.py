@@ -599,5 +599,5 @@ def _specs():
 
 SPECS = _specs()
 # Each area's specs live in a file of their own, merged here.
-for _area in ("fuzz_specs_control", "fuzz_specs_shapes"):
+for _area in ("fuzz_specs_control", "fuzz_specs_shapes", "fuzz_specs_index"):
     SPECS.update(__import__(_area).SPECS)
