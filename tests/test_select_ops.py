@@ -121,7 +121,7 @@ def test_select_errors_are_tensorflows():
     # Python x and y take one dtype, the first's, as TensorFlow converts them in order
     assert tf.where([True], [1.0], [1]).dtype == tf.float32
     assert tf.where_v2([True], np.array([1], np.int64), 2).dtype == tf.int64
-    with pytest.raises(TypeError, match="does not match"):
+    with pytest.raises(TypeError, match="Expected int32 passed to parameter 'e' of op 'Select'"):
         tf.where([True], [1], [1.5])
 
 

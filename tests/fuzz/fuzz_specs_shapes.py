@@ -27,6 +27,7 @@ class _Args:
         self.rng = rng
         self.values = list(values)
         self.refused = False
+        self.fixed = None   # the index dtype the first index argument fixed (TF's rule)
 
     def index(self, vec, fed=None, dtype=None):
         """A builder ``p -> argument`` for the int vector (or scalar) ``vec``."""
@@ -35,6 +36,12 @@ class _Args:
             self.refused = True
         if fed is None:
             fed = self.rng.random() < 0.5
+        # Index arguments share one type attribute: the first fixes it (a Python list converts
+        # to int32), and a later fed tensor of another dtype is TensorFlow's TypeError.
+        if self.fixed is None:
+            self.fixed = np.dtype(dtype) if fed else np.dtype(np.int32)
+        elif fed and np.dtype(dtype) != self.fixed:
+            self.refused = True
         if fed:
             self.values.append(np.asarray(vec, dtype))
             k = len(self.values) - 1

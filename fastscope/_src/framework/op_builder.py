@@ -19,6 +19,7 @@ conversion builds ``Const`` ops, and building converts inputs.
 Add:0 ['Const:0', 'Add/y:0']
 """
 import math
+import numbers
 
 import numpy as np
 
@@ -76,6 +77,17 @@ def _dtype_of(v):
     return None
 
 
+def _python_dtype(v):
+    """The dtype a Python or numpy value converts to by itself (None: leave it to conversion)."""
+    if holds_tensor(v) or (isinstance(v, (list, tuple)) and not v):
+        return None     # an empty list's dtype is the op's to choose (an index type)
+    try:
+        arr = numpy_value(v, None)
+    except (TypeError, ValueError):
+        return None     # converting it again reports the error with the op's context
+    return _dt.string if arr.dtype == object else _dt.as_dtype(arr.dtype)
+
+
 def _group_dtypes(op_def, args, attrs):
     """type attribute -> the DType its Python inputs convert to (None: infer from the value)."""
     chosen = {}
@@ -87,13 +99,17 @@ def _group_dtypes(op_def, args, attrs):
         if isinstance(forced, _dt.DType):
             chosen[ta] = forced.base_dtype
             continue
-        values = args[i] if spec.is_list else (args[i],)
         chosen.setdefault(ta, None)
-        for v in values:
-            dt = _dtype_of(v)
-            if dt is not None:
-                chosen[ta] = dt
-                break
+        if spec.is_list:
+            values = args[i]
+            for v in values:   # a list takes the dtype of its first tensor
+                dt = _dtype_of(v)
+                if dt is not None:
+                    chosen[ta] = dt
+                    break
+        else:   # the first input of a type attribute fixes it, whatever it is
+            values = (args[i],)
+            chosen[ta] = _dtype_of(args[i]) or _python_dtype(args[i])
         allowed = op_def.type_attrs.get(ta)
         if chosen[ta] is None and allowed and _dt.float32 not in allowed and all(
                 isinstance(v, (list, tuple)) and not v for v in values):
@@ -377,19 +393,50 @@ def _check_int_range(arr, target, dtype):
             raise ValueError("Can't convert Python int to %s: value out of range" % dtype.name)
 
 
+_ACCEPTS = {   # target dtype kind -> the Python element types a value of it may hold (TF1)
+    "i": numbers.Integral, "u": numbers.Integral, "f": numbers.Real, "c": numbers.Complex,
+    "b": (bool, np.bool_),
+}
+
+
+def _first_mismatch(value, accepts):
+    """The first element of a nested Python value that is not an ``accepts`` instance."""
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            bad = _first_mismatch(v, accepts)
+            if bad is not None:
+                return bad
+        return None
+    return None if isinstance(value, accepts) else (value,)
+
+
 def _numpy_as(value, dtype):
-    """``value`` as a numpy array of ``dtype``, with TensorFlow's checks."""
+    """``value`` as a numpy array of ``dtype``, with TensorFlow 1.x's checks.
+
+    numpy values are cast as numpy casts them (TensorFlow's rule); Python values must hold
+    elements of the dtype's kind (no float for an integer dtype, no int for bool) and ints
+    within its range.
+    """
     if dtype is _dt.string:
         return np.array(value, dtype=object)
+    target = dtype._np
+    if isinstance(value, (np.ndarray, np.generic)):
+        if value.dtype.kind in "OSU":
+            raise TypeError("Expected %s, got %r of type '%s' instead."
+                            % (dtype.name, value, type(value).__name__))
+        if value.dtype.kind == "c" and target.kind != "c":
+            value = value.real
+        with np.errstate(invalid="ignore", over="ignore"):
+            return np.asarray(value).astype(target, copy=False)
     arr = np.asarray(value)
     if arr.dtype == object:
         raise TypeError("Failed to convert elements of %r to Tensor." % (value,))
-    target = dtype._np
-    bad = (arr.dtype.kind == "f" and target.kind in "iub"
-           and not (np.all(np.isfinite(arr)) and np.all(arr == np.trunc(arr))))
-    if bad or (arr.dtype.kind == "c" and target.kind != "c") or arr.dtype.kind in "OSU":
+    accepts = _ACCEPTS.get(target.kind)
+    bad = _first_mismatch(value, accepts) if accepts is not None and arr.size else None
+    if bad is not None or arr.dtype.kind in "SU":
+        v = bad[0] if bad is not None else value
         raise TypeError("Expected %s, got %r of type '%s' instead."
-                        % (dtype.name, value, type(value).__name__))
+                        % (dtype.name, v, type(v).__name__))
     _check_int_range(arr, target, dtype)
     return arr.astype(target, copy=False)
 

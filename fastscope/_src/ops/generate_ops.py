@@ -201,7 +201,6 @@ def linspace(start, stop, num, name=None):
     ...     print(x.name, x.shape, tf.Session().run(x).tolist())
     LinSpace:0 (5,) [0.0, 0.25, 0.5, 0.75, 1.0]
     """
-    start, stop = U.numpy_peers(start, stop)
     return build_op("LinSpace", (start, stop, num), None, name)._outputs[0]
 
 

@@ -398,7 +398,6 @@ def scatter_nd(indices, updates, shape, name=None):
     ...     print(s.name, s.shape, tf.Session().run(s).tolist())
     ScatterNd:0 (5,) [0.0, 6.0, 0.0, 2.0, 0.0]
     """
-    indices, shape = U.numpy_peers(indices, shape)
     return build_op("ScatterNd", (indices, updates, shape), None, name)._outputs[0]
 
 

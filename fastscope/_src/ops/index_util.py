@@ -16,7 +16,7 @@ import numpy as np
 from fastscope._src import kernels
 from fastscope._src.framework import dtypes as _dt
 from fastscope._src.framework import errors as _errors
-from fastscope._src.framework.op_builder import constant_value, numpy_value
+from fastscope._src.framework.op_builder import constant_value
 from fastscope._src.framework.tensor import Tensor
 
 INDEX_TYPES = (_dt.int32, _dt.int64)
@@ -162,39 +162,3 @@ def int_or_constant(value, what):
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
     return int_arg(value, what)
-
-
-
-def numpy_peers(*values):
-    """``values`` (inputs one type attribute types), Python ones given their peers' dtype.
-
-    TensorFlow converts an op's inputs in order and converts a later Python value to
-    the dtype an earlier input set (``where(c, [1.0], [1])`` is float32,
-    ``scatter_nd(np.int64 indices, ..., [8])`` makes an int64 shape); fastscope's
-    builder infers dtypes from tensors only, so the public functions pass such Python
-    values as numpy arrays of that dtype. Only widening is done (an int to a float, a
-    float to a wider float); anything else is left for the builder to refuse.
-    """
-    if any(isinstance(v, Tensor) or v is None for v in values):
-        return values
-    first = values[0]
-    if isinstance(first, (np.ndarray, np.generic)):
-        peer = first.dtype
-    else:
-        try:
-            peer = numpy_value(first, None).dtype
-        except (TypeError, ValueError):
-            return values
-    if peer.kind not in "iuf":
-        return values
-    out = [first]
-    for v in values[1:]:
-        if not isinstance(v, (np.ndarray, np.generic)) and not isinstance(v, bool):
-            try:
-                kind = np.asarray(v).dtype.kind
-                if (kind in "iu" and peer.kind in "iuf") or (kind == "f" and peer.kind == "f"):
-                    v = np.asarray(v, dtype=peer)
-            except (TypeError, ValueError, OverflowError):
-                pass
-        out.append(v)
-    return tuple(out)

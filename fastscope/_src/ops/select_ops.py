@@ -130,7 +130,6 @@ def _where_or_select(select_type, condition, x, y, name):
             return build_op("Where", (c,), None, scope)._outputs[0]
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
-    x, y = U.numpy_peers(x, y)
     return build_op(select_type, (condition, x, y), None, name)._outputs[0]
 
 
